@@ -1,0 +1,82 @@
+"""Encryption at rest and keyed hashes for personal identifiers.
+
+ID numbers are stored encrypted (AES-256-GCM, random nonce) so a database dump
+does not reveal them, plus an HMAC-SHA256 keyed hash so identity resolution can
+match equal numbers without decrypting. Phones get the same keyed hash for the
+phone index. Both sub-keys are derived from one master key with HKDF, so an
+operator manages a single secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from cdp.config import Settings, get_settings
+from cdp.errors import InvalidInput
+
+_NONCE_BYTES = 12
+
+
+def _derive(master: bytes, purpose: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
+
+
+@dataclass(frozen=True)
+class Cipher:
+    """Encrypts, decrypts and hashes personal identifiers with keys from one master key."""
+
+    _aead: AESGCM
+    _hash_key: bytes
+
+    @classmethod
+    def from_master_key(cls, master: bytes) -> Cipher:
+        if len(master) != 32:
+            raise InvalidInput("the encryption key must be 32 bytes (URL-safe base64 encoded)")
+        return cls(AESGCM(_derive(master, b"cdp:encrypt:v1")), _derive(master, b"cdp:hash:v1"))
+
+    def encrypt(self, plaintext: str) -> bytes:
+        nonce = os.urandom(_NONCE_BYTES)
+        return nonce + self._aead.encrypt(nonce, plaintext.encode(), None)
+
+    def decrypt(self, blob: bytes) -> str:
+        nonce, body = blob[:_NONCE_BYTES], blob[_NONCE_BYTES:]
+        return self._aead.decrypt(nonce, body, None).decode()
+
+    def keyed_hash(self, value: str) -> bytes:
+        return hmac.new(self._hash_key, value.encode(), hashlib.sha256).digest()
+
+
+def load_master_key(settings: Settings) -> bytes:
+    """The configured key, else the one in ``data_dir/secret.key``, created on first use."""
+    if settings.encryption_key:
+        return _decode(settings.encryption_key)
+    path = Path(settings.data_dir) / "secret.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+    return _decode(path.read_text().strip())
+
+
+def _decode(text: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(text.encode())
+    except ValueError as exc:
+        raise InvalidInput("the encryption key is not valid URL-safe base64") from exc
+
+
+@lru_cache(maxsize=1)
+def get_cipher() -> Cipher:
+    return Cipher.from_master_key(load_master_key(get_settings()))

@@ -1,0 +1,1 @@
+"""Core database layer: engine, sessions, ORM models, the embedded server."""

@@ -1,0 +1,83 @@
+"""Engine and sessions.
+
+Only the boundary commits: a request or CLI command opens a session with
+``write_session()`` (commit on success, rollback on error); repositories and
+services only flush. Read paths take an ``AsyncReadSession``, whose ``commit``
+refuses, so a read path cannot write by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from cdp.config import Settings
+
+
+class AsyncReadSession(AsyncSession):
+    """A session for read paths; committing through it is a programming error."""
+
+    async def commit(self) -> None:
+        raise RuntimeError("a read session cannot commit; use a write session")
+
+
+class AsyncWriteSession(AsyncSession):
+    """A session owned by a boundary that may write."""
+
+
+def async_url(url: str) -> str:
+    """Normalise any PostgreSQL URL to the asyncpg driver."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2"):
+        parsed = parsed.set(drivername="postgresql+asyncpg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def database_url(settings: Settings) -> str:
+    """The configured database, or the embedded one started on demand."""
+    if settings.database_url:
+        return async_url(settings.database_url)
+    from cdp.db.embedded import embedded_url
+
+    return embedded_url(settings.data_dir)
+
+
+def create_engine(settings: Settings, url: str | None = None, **kwargs: Any) -> AsyncEngine:
+    return create_async_engine(
+        url or database_url(settings),
+        pool_size=settings.db_pool_size,
+        pool_pre_ping=True,
+        echo=settings.db_echo,
+        **kwargs,
+    )
+
+
+class Database:
+    """An engine and the two session factories built on it."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._read = async_sessionmaker(engine, class_=AsyncReadSession, expire_on_commit=False)
+        self._write = async_sessionmaker(engine, class_=AsyncWriteSession, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[AsyncReadSession]:
+        async with self._read() as session:
+            yield session
+
+    @asynccontextmanager
+    async def write_session(self) -> AsyncIterator[AsyncWriteSession]:
+        async with self._write() as session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

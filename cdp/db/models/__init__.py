@@ -1,0 +1,31 @@
+"""All ORM models; importing this package registers every table on ``Base.metadata``."""
+
+from cdp.db.base import Base
+from cdp.db.models.activity import InteractionEvent, Transaction
+from cdp.db.models.consent import Consent, ConsentEvent
+from cdp.db.models.customer import Advisor, Customer
+from cdp.db.models.household import Household, HouseholdMember, Referral
+from cdp.db.models.ingest import IdentityMerge, ImportRun, Quarantine, SourceRecord
+from cdp.db.models.product import Holding, Product
+from cdp.db.models.security import ApiKey, AuditLog
+
+__all__ = [
+    "Advisor",
+    "ApiKey",
+    "AuditLog",
+    "Base",
+    "Consent",
+    "ConsentEvent",
+    "Customer",
+    "Holding",
+    "Household",
+    "HouseholdMember",
+    "IdentityMerge",
+    "ImportRun",
+    "InteractionEvent",
+    "Product",
+    "Quarantine",
+    "Referral",
+    "SourceRecord",
+    "Transaction",
+]

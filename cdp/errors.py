@@ -1,0 +1,45 @@
+"""One error hierarchy for the whole code base.
+
+Domain code raises these; the API maps them to ``extensions.code`` in one place and
+the CLI maps them to a message and an exit code. Anything that is not a
+``CdpError`` is an internal error and is never shown to a caller.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class CdpError(Exception):
+    code: ClassVar[str] = "CDP_ERROR"
+    exit_code: ClassVar[int] = 1
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class NotFound(CdpError):
+    code = "NOT_FOUND"
+    exit_code = 3
+
+
+class Forbidden(CdpError):
+    code = "FORBIDDEN"
+    exit_code = 4
+
+
+class InvalidInput(CdpError):
+    code = "BAD_USER_INPUT"
+    exit_code = 2
+
+
+class Conflict(CdpError):
+    code = "CONFLICT"
+    exit_code = 5
+
+
+class Unavailable(CdpError):
+    code = "UNAVAILABLE"
+    exit_code = 6
