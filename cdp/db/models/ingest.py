@@ -49,6 +49,9 @@ class SourceRecord(Base):
     __table_args__ = (
         UniqueConstraint("source", "source_key"),
         Index("ix_source_record_customer_id", "customer_id"),
+        Index("ix_source_record_id_number_hash", "id_number_hash"),
+        Index("ix_source_record_phone_hash", "phone_hash"),
+        Index("ix_source_record_email", "email"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -57,8 +60,30 @@ class SourceRecord(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
     content_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    # Match keys of this record (not of the golden customer), so a later record can
+    # match any of the records already resolved to a person.
+    id_number_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    email: Mapped[str | None] = mapped_column(String(254))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class RecordOrigin(Base):
+    """Which customer source record an ingested holding, transaction, event or consent
+    event came through, so splitting a wrong merge can move exactly those rows."""
+
+    __tablename__ = "record_origin"
+    __table_args__ = (
+        CheckConstraint(in_list("kind", RECORD_KINDS), name="kind_valid"),
+        Index("ix_record_origin_source_record_id", "source_record_id"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    row_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    source_record_id: Mapped[int] = mapped_column(
+        ForeignKey("source_record.id", ondelete="CASCADE")
+    )
 
 
 class Quarantine(Base):

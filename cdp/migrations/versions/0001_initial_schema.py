@@ -435,6 +435,9 @@ def upgrade() -> None:
         sa.Column("customer_id", sa.BigInteger(), nullable=False),
         sa.Column("payload", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("content_hash", sa.LargeBinary(), nullable=False),
+        sa.Column("id_number_hash", sa.LargeBinary(), nullable=True),
+        sa.Column("phone_hash", sa.LargeBinary(), nullable=True),
+        sa.Column("email", sa.String(length=254), nullable=True),
         sa.Column(
             "received_at",
             sa.DateTime(timezone=True),
@@ -459,6 +462,31 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_source_record_customer_id", "source_record", ["customer_id"], unique=False)
+    op.create_index("ix_source_record_email", "source_record", ["email"], unique=False)
+    op.create_index(
+        "ix_source_record_id_number_hash", "source_record", ["id_number_hash"], unique=False
+    )
+    op.create_index("ix_source_record_phone_hash", "source_record", ["phone_hash"], unique=False)
+    op.create_table(
+        "record_origin",
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("row_id", sa.BigInteger(), nullable=False),
+        sa.Column("source_record_id", sa.BigInteger(), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('customers', 'holdings', 'transactions', 'events', 'consents')",
+            name=op.f("ck_record_origin_kind_valid"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["source_record_id"],
+            ["source_record.id"],
+            name=op.f("fk_record_origin_source_record_id_source_record"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("kind", "row_id", name=op.f("pk_record_origin")),
+    )
+    op.create_index(
+        "ix_record_origin_source_record_id", "record_origin", ["source_record_id"], unique=False
+    )
     op.create_table(
         "transaction",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
@@ -541,6 +569,11 @@ def downgrade() -> None:
     op.drop_table("identity_merge")
     op.drop_index("ix_transaction_customer_id_occurred_at", table_name="transaction")
     op.drop_table("transaction")
+    op.drop_index("ix_record_origin_source_record_id", table_name="record_origin")
+    op.drop_table("record_origin")
+    op.drop_index("ix_source_record_phone_hash", table_name="source_record")
+    op.drop_index("ix_source_record_id_number_hash", table_name="source_record")
+    op.drop_index("ix_source_record_email", table_name="source_record")
     op.drop_index("ix_source_record_customer_id", table_name="source_record")
     op.drop_table("source_record")
     op.drop_index("ix_referral_referrer_id", table_name="referral")
