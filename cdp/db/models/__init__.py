@@ -5,13 +5,7 @@ from cdp.db.models.activity import InteractionEvent, Transaction
 from cdp.db.models.consent import Consent, ConsentEvent
 from cdp.db.models.customer import Advisor, Customer
 from cdp.db.models.household import Household, HouseholdMember, Referral
-from cdp.db.models.ingest import (
-    IdentityMerge,
-    ImportRun,
-    Quarantine,
-    RecordOrigin,
-    SourceRecord,
-)
+from cdp.db.models.ingest import IdentityMerge, ImportRun, Quarantine, SourceRecord
 from cdp.db.models.product import Holding, Product
 from cdp.db.models.security import ApiKey, AuditLog
 
@@ -31,7 +25,6 @@ __all__ = [
     "InteractionEvent",
     "Product",
     "Quarantine",
-    "RecordOrigin",
     "Referral",
     "SourceRecord",
     "Transaction",
