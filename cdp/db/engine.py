@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -62,12 +63,19 @@ def create_engine(settings: Settings, url: str | None = None, **kwargs: Any) -> 
 
 
 class Database:
-    """An engine and the two session factories built on it."""
+    """An engine (or, in tests, one connection) and the two session factories on it.
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-        self._read = async_sessionmaker(engine, class_=AsyncReadSession, expire_on_commit=False)
-        self._write = async_sessionmaker(engine, class_=AsyncWriteSession, expire_on_commit=False)
+    Bound to a connection, sessions join its transaction through savepoints, so a
+    test can roll back everything the code under test committed.
+    """
+
+    def __init__(self, bind: AsyncEngine | AsyncConnection) -> None:
+        self.bind = bind
+        options: dict[str, Any] = {"expire_on_commit": False}
+        if isinstance(bind, AsyncConnection):
+            options["join_transaction_mode"] = "create_savepoint"
+        self._read = async_sessionmaker(bind, class_=AsyncReadSession, **options)
+        self._write = async_sessionmaker(bind, class_=AsyncWriteSession, **options)
 
     @asynccontextmanager
     async def read_session(self) -> AsyncIterator[AsyncReadSession]:
@@ -80,4 +88,5 @@ class Database:
             yield session
 
     async def dispose(self) -> None:
-        await self.engine.dispose()
+        if isinstance(self.bind, AsyncEngine):
+            await self.bind.dispose()

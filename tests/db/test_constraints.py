@@ -23,7 +23,7 @@ from tests.factories import create_customer, create_holding, create_product
 async def test_customer_checks(session: AsyncWriteSession, field: str, value: object) -> None:
     with pytest.raises(IntegrityError):
         async with session.begin_nested():
-            await create_customer(session, **{field: value})
+            await create_customer(session, **{field: value})  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,9 @@ class AuditLog(Base):
     __table_args__ = (Index("ix_audit_log_occurred_at", "occurred_at"),)
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    occurred_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
     principal: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(32))
     purpose: Mapped[str | None] = mapped_column(String(64))

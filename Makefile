@@ -1,0 +1,50 @@
+# One task runner. `make demo` runs the product; `make test` runs every check.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: demo serve test lint typecheck imports pytest bench schema clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed  ## migrate, seed ~20,000 demo customers on first run, serve on :8000
+	$(BIN)/cdp demo
+
+serve: $(VENV)/.installed
+	$(BIN)/cdp serve
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy cdp schema tagging graph policies tests bench
+
+imports: $(VENV)/.installed-dev
+	$(BIN)/lint-imports
+
+# pytest exits 5 when it collects nothing; that is a broken suite, not a pass.
+pytest: $(VENV)/.installed-dev
+	$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
+
+test: lint typecheck imports pytest  ## every check CI runs
+
+bench: $(VENV)/.installed-dev  ## benchmarks; each prints a table with its baseline
+	$(BIN)/python bench/bench_seed.py
+	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_identity.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,79 @@
+"""The Starlette application: GraphQL at /graphql plus health, readiness and metrics.
+
+This is a composition root: it wires settings, the database and the schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from cdp.config import Settings, get_settings
+from cdp.db.engine import Database, create_engine
+from cdp.http.health import healthz, readyz
+from cdp.http.metrics import metrics
+from cdp.http.middleware import RequestContextMiddleware
+from cdp.logging import configure_logging, request_id_var
+from schema import build_schema
+from schema.context import Context
+
+
+class _GraphQL(GraphQL[Context, None]):
+    def __init__(self, settings: Settings) -> None:
+        production = settings.env == "production"
+        super().__init__(build_schema(), graphql_ide=None if production else "graphiql")
+        self.settings = settings
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        return Context(
+            session=request.state.session, settings=self.settings, request_id=request_id_var.get()
+        )
+
+
+class _SessionScope:
+    """Gives each GraphQL request its own read session, closed when the response is sent."""
+
+    def __init__(self, app: _GraphQL) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        db: Database = scope["app"].state.db
+        async with db.read_session() as session:
+            scope.setdefault("state", {})["session"] = session
+            await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> Starlette:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db = database or Database(create_engine(settings))
+        app.state.db = db
+        try:
+            yield
+        finally:
+            if database is None:
+                await db.dispose()
+
+    graphql = _SessionScope(_GraphQL(settings))
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics),
+        ],
+        middleware=[Middleware(RequestContextMiddleware)],
+        lifespan=lifespan,
+    )
+    return app

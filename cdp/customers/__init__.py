@@ -1,0 +1,1 @@
+"""Customer domain: reads of golden customers and their holdings."""

@@ -1,0 +1,31 @@
+"""Asset tiers and derived profile values (rules in DESIGN.md, thresholds in settings)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+from cdp.config import Settings
+
+
+class Tier(Enum):
+    MASS = "mass"  # 大众
+    POTENTIAL = "potential"  # 潜力
+    HIGH_NET_WORTH = "high_net_worth"  # 高净值
+
+
+def tier_for(aum: Decimal, settings: Settings) -> Tier:
+    if aum >= settings.tier_hnw_min:
+        return Tier.HIGH_NET_WORTH
+    if aum >= settings.tier_potential_min:
+        return Tier.POTENTIAL
+    return Tier.MASS
+
+
+def age_on(birth_date: date, today: date) -> int:
+    before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
+    return today.year - birth_date.year - int(before_birthday)
+
+
+RISK_LABELS = {1: "C1 保守型", 2: "C2 稳健型", 3: "C3 平衡型", 4: "C4 成长型", 5: "C5 进取型"}

@@ -1,0 +1,1 @@
+"""HTTP plumbing of the app: request ids, access logs, metrics, health checks."""

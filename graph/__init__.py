@@ -1,0 +1,1 @@
+"""Knowledge graph of customers, households, products, advisors and referrals (see DESIGN.md)."""

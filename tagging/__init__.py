@@ -1,0 +1,1 @@
+"""Tag rule language and evaluation engine (see DESIGN.md)."""

@@ -1,0 +1,133 @@
+"""The app over HTTP: GraphQL, health, readiness, metrics, request ids, error mapping."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from cdp.app import create_app
+from cdp.config import get_settings
+from cdp.db.engine import AsyncWriteSession, Database
+from tests.factories import create_customer, create_holding, create_product
+
+
+async def _client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(get_settings(), database=db)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://cdp.test") as client:
+            yield client
+
+
+@pytest.fixture
+async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    async for c in _client(db):
+        yield c
+
+
+@pytest.fixture
+async def broken_client() -> AsyncIterator[httpx.AsyncClient]:
+    """An app whose database cannot be reached."""
+    engine = create_async_engine("postgresql+asyncpg://postgres@127.0.0.1:1/none")
+    try:
+        async for c in _client(Database(engine)):
+            yield c
+    finally:
+        await engine.dispose()
+
+
+async def _gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
+    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    body: dict[str, Any] = response.json()
+    return body
+
+
+CUSTOMER_QUERY = """
+query($no: String!) {
+  customer(customerNo: $no) {
+    customerNo name riskLevel riskLevelLabel aum tier
+    holdings { marketValue product { code category riskRating } }
+  }
+}
+"""
+
+
+async def test_customer_with_holdings(
+    client: httpx.AsyncClient, session: AsyncWriteSession
+) -> None:
+    customer = await create_customer(session, risk_level=4)
+    fund = await create_product(session, category="mutual_fund", risk_rating=4)
+    deposit = await create_product(session, category="deposit", risk_rating=1)
+    await create_holding(session, customer, fund, market_value=Decimal("400000"))
+    await create_holding(session, customer, deposit, market_value=Decimal("200000"))
+
+    body = await _gql(client, CUSTOMER_QUERY, no=customer.customer_no)
+
+    assert "errors" not in body
+    data = body["data"]["customer"]
+    assert data["customerNo"] == customer.customer_no
+    assert data["riskLevelLabel"] == "C4 成长型"
+    assert Decimal(data["aum"]) == Decimal("600000")
+    assert data["tier"] == "POTENTIAL"
+    assert [h["product"]["code"] for h in data["holdings"]] == [fund.code, deposit.code]
+
+
+async def test_unknown_customer_is_a_typed_error(client: httpx.AsyncClient) -> None:
+    body = await _gql(client, CUSTOMER_QUERY, no="NOPE")
+    assert body["data"] is None
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "NOT_FOUND"
+    assert "NOPE" in error["message"]
+
+
+async def test_invalid_document_is_a_validation_error(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", json={"query": "{ customer { nope } }"})
+    errors = response.json()["errors"]
+    assert all(e["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED" for e in errors)
+
+
+async def test_internal_errors_are_masked_with_request_id(
+    broken_client: httpx.AsyncClient,
+) -> None:
+    response = await broken_client.post(
+        "/graphql",
+        json={"query": '{ customer(customerNo: "C1") { name } }'},
+        headers={"x-request-id": "req-123"},
+    )
+    [error] = response.json()["errors"]
+    assert error["message"] == "Internal server error"
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-123"}
+    assert "127.0.0.1" not in response.text
+    assert response.headers["x-request-id"] == "req-123"
+
+
+async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["database"] == "ok"
+
+
+async def test_not_ready_without_database(broken_client: httpx.AsyncClient) -> None:
+    assert (await broken_client.get("/healthz")).status_code == 200
+    ready = await broken_client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["status"] == "unavailable"
+
+
+async def test_request_id_generated_and_metrics_counted(client: httpx.AsyncClient) -> None:
+    first = await client.get("/healthz")
+    assert len(first.headers["x-request-id"]) == 32
+    metrics = (await client.get("/metrics")).text
+    assert 'cdp_http_requests_total{method="GET",route="/healthz",status="200"}' in metrics
+
+
+async def test_graphiql_served_outside_production(client: httpx.AsyncClient) -> None:
+    response = await client.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
