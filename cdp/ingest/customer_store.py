@@ -1,0 +1,161 @@
+"""The SQL behind customer ingestion: one statement per step for the whole batch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cdp.ingest.identity import Keys
+from cdp.ingest.pg import copy_rows
+from cdp.ingest.survivorship import CUSTOMER_COLUMNS
+
+SOURCE_RECORD_COLUMNS = (
+    "id", "source", "source_key", "customer_id", "payload", "content_hash", "id_number_hash",
+    "phone_hash", "email",
+)  # fmt: skip
+_CUSTOMER_TYPES = (
+    "text", "text", "date", "text", "bytea", "bytea", "text", "bytea", "text", "text", "text",
+    "text", "numeric", "int2", "date", "text", "int8", "text", "timestamptz",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Existing:
+    id: int
+    customer_id: int
+    content_hash: bytes
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    id: int
+    source: str
+    recency: str
+    payload: dict[str, Any]
+
+
+async def existing_records(pg: Any, source: str, keys: Sequence[str]) -> dict[str, Existing]:
+    rows = await pg.fetch(
+        "SELECT source_key, id, customer_id, content_hash FROM source_record "
+        "WHERE source = $1 AND source_key = ANY($2::text[])",
+        source,
+        list(keys),
+    )
+    return {r[0]: Existing(r[1], r[2], bytes(r[3])) for r in rows}
+
+
+async def candidates(
+    pg: Any, id_hashes: list[bytes], phone_hashes: list[bytes], emails: list[str]
+) -> list[tuple[int, Keys]]:
+    """Every lineage record and golden customer sharing an ID hash, phone or e-mail."""
+    if not (id_hashes or phone_hashes or emails):
+        return []
+    rows = await pg.fetch(
+        """
+        SELECT sr.customer_id, sr.id_number_hash, sr.phone_hash, sr.email,
+               sr.payload->>'name', sr.payload->>'birth_date'
+          FROM source_record sr
+         WHERE sr.id_number_hash = ANY($1::bytea[]) OR sr.phone_hash = ANY($2::bytea[])
+            OR sr.email = ANY($3::text[])
+        UNION ALL
+        SELECT c.id, c.id_number_hash, c.phone_hash, c.email, c.name, c.birth_date::text
+          FROM customer c
+         WHERE c.status <> 'merged'
+           AND (c.id_number_hash = ANY($1::bytea[]) OR c.phone_hash = ANY($2::bytea[]))
+        """,
+        id_hashes,
+        phone_hashes,
+        emails,
+    )
+    return [(r[0], Keys(_b(r[1]), _b(r[2]), r[3], r[4], r[5])) for r in rows]
+
+
+def _b(value: Any) -> bytes | None:
+    return None if value is None else bytes(value)
+
+
+async def advisors(pg: Any, numbers: Iterable[str]) -> dict[str, int]:
+    wanted = sorted(set(numbers))
+    if not wanted:
+        return {}
+    rows = await pg.fetch(
+        "SELECT employee_no, id FROM advisor WHERE employee_no = ANY($1::text[])", wanted
+    )
+    return {r[0]: r[1] for r in rows}
+
+
+async def records_of(pg: Any, customer_ids: Iterable[int]) -> dict[int, list[StoredRecord]]:
+    ids = sorted(set(customer_ids))
+    found: dict[int, list[StoredRecord]] = {cid: [] for cid in ids}
+    if not ids:
+        return found
+    rows = await pg.fetch(
+        "SELECT customer_id, id, source, coalesce(payload->>'updated_at', "
+        "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS+00:00')), payload "
+        "FROM source_record WHERE customer_id = ANY($1::int8[])",
+        ids,
+    )
+    for r in rows:
+        found[r[0]].append(StoredRecord(r[1], r[2], r[3], r[4]))
+    return found
+
+
+async def current_rows(pg: Any, customer_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    ids = sorted(set(customer_ids))
+    if not ids:
+        return {}
+    rows = await pg.fetch(
+        "SELECT c.*, a.employee_no AS advisor_no FROM customer c "
+        "LEFT JOIN advisor a ON a.id = c.advisor_id WHERE c.id = ANY($1::int8[])",
+        ids,
+    )
+    return {r["id"]: dict(r) for r in rows}
+
+
+async def insert_customers(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Rows are (id, customer_no, *CUSTOMER_COLUMNS)."""
+    await copy_rows(pg, "customer", ("id", "customer_no", *CUSTOMER_COLUMNS), rows)
+
+
+async def update_customers(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Rows are (id, *CUSTOMER_COLUMNS); only rows whose values change are written."""
+    if not rows:
+        return
+    columns = list(zip(*rows, strict=True))
+    params = ", ".join(f"${i + 2}::{t}[]" for i, t in enumerate(_CUSTOMER_TYPES))
+    names = ", ".join(CUSTOMER_COLUMNS)
+    sets = ", ".join(f"{c} = v.{c}" for c in CUSTOMER_COLUMNS)
+    old = ", ".join(f"c.{c}" for c in CUSTOMER_COLUMNS)
+    new = ", ".join(f"v.{c}" for c in CUSTOMER_COLUMNS)
+    await pg.execute(
+        f"UPDATE customer c SET {sets}, updated_at = now() "
+        f"FROM unnest($1::int8[], {params}) AS v(id, {names}) "
+        f"WHERE c.id = v.id AND ({old}) IS DISTINCT FROM ({new})",
+        *[list(col) for col in columns],
+    )
+
+
+async def insert_source_records(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:
+    await copy_rows(pg, "source_record", SOURCE_RECORD_COLUMNS, rows)
+
+
+async def update_source_records(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Rows are (id, payload json text, content_hash, id_number_hash, phone_hash, email)."""
+    if not rows:
+        return
+    cols = [list(c) for c in zip(*rows, strict=True)]
+    await pg.execute(
+        "UPDATE source_record s SET payload = v.payload::jsonb, content_hash = v.h, "
+        "id_number_hash = v.ih, phone_hash = v.ph, email = v.email, updated_at = now() "
+        "FROM unnest($1::int8[], $2::text[], $3::bytea[], $4::bytea[], $5::bytea[], $6::text[]) "
+        "AS v(id, payload, h, ih, ph, email) WHERE s.id = v.id",
+        *cols,
+    )
+
+
+async def insert_merges(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Rows are (survivor_id, source_record_id, rule, survivor_before json text)."""
+    await copy_rows(
+        pg, "identity_merge", ("survivor_id", "source_record_id", "rule", "survivor_before"), rows
+    )

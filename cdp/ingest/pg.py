@@ -1,0 +1,48 @@
+"""Set-based access to PostgreSQL from inside a session's transaction.
+
+Batches go through the asyncpg connection underneath the SQLAlchemy session: array
+parameters (``= ANY($1)``, ``unnest``) and COPY are what make ingestion set-based,
+and they run in the session's transaction, so the boundary's commit or rollback
+covers them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import text
+
+from cdp.db.engine import AsyncWriteSession
+
+
+async def driver(session: AsyncWriteSession) -> Any:
+    """The asyncpg connection of the session, with the session's transaction begun."""
+    # The first statement through SQLAlchemy opens the transaction on the driver
+    # connection; without it raw statements would autocommit one by one.
+    await session.execute(text("SELECT 1"))
+    conn = await session.connection()
+    raw = await conn.get_raw_connection()
+    pg = raw.driver_connection
+    if pg is None or not pg.is_in_transaction():
+        raise RuntimeError("ingestion must run inside a transaction")
+    return pg
+
+
+async def allocate_ids(pg: Any, table: str, count: int) -> list[int]:
+    """Reserve ``count`` identity values, so rows can be COPYed with known ids."""
+    if count == 0:
+        return []
+    rows = await pg.fetch(
+        "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)",
+        table,
+        count,
+    )
+    return [r[0] for r in rows]
+
+
+async def copy_rows(
+    pg: Any, table: str, columns: Sequence[str], records: Sequence[tuple[Any, ...]]
+) -> None:
+    if records:
+        await pg.copy_records_to_table(table, columns=list(columns), records=records)

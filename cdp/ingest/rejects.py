@@ -1,0 +1,53 @@
+"""The rejects file: every rejected row with where and why, plus the row itself.
+
+Columns: ``row_number, source_key, field, code, reason`` and then the row's own
+columns as they were read (a CSV input's header; for JSON Lines one ``raw`` column
+holding the object), so a fixed file can be re-imported after deleting the first
+five columns.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO
+
+import orjson
+
+from cdp.ingest.results import ItemResult
+
+LEAD = ("row_number", "source_key", "field", "code", "reason")
+
+
+class RejectsWriter:
+    def __init__(self, path: Path, raw_columns: list[str]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.raw_columns = raw_columns
+        self._file: IO[str] = path.open("w", encoding="utf-8", newline="")
+        self._csv = csv.writer(self._file)
+        self._csv.writerow([*LEAD, *(raw_columns or ["raw"])])
+        self.count = 0
+
+    def write(self, items: Iterable[ItemResult]) -> None:
+        for it in items:
+            raw = it.raw or {}
+            if self.raw_columns:
+                tail = [_cell(raw.get(c)) for c in self.raw_columns]
+            else:
+                tail = [orjson.dumps(raw, default=str).decode()]
+            lead = [it.row_number, it.source_key or "", it.field or "", it.code, it.reason]
+            self._csv.writerow([*lead, *tail])
+            self.count += 1
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return orjson.dumps(value, default=str).decode()
