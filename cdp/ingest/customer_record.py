@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping
+import hmac
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -64,8 +65,24 @@ def _iso(value: date | datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def normalise_customer(row: Mapping[str, object], cipher: Cipher, today: date) -> CustomerRecord:
+def hasher(cipher: Cipher) -> Callable[[str], bytes]:
+    """``cipher.keyed_hash`` through the one-shot C HMAC (same digest, several times faster)."""
+    key = cipher._hash_key
+
+    def keyed_hash(value: str) -> bytes:
+        return hmac.digest(key, value.encode(), "sha256")
+
+    return keyed_hash
+
+
+def normalise_customer(
+    row: Mapping[str, object],
+    cipher: Cipher,
+    today: date,
+    keyed_hash: Callable[[str], bytes] | None = None,
+) -> CustomerRecord:
     """Validate every field; the first failing one rejects the row."""
+    keyed_hash = keyed_hash or cipher.keyed_hash
     source_key = _field(row, "source_key", n.text, 128)
     if source_key is None:
         raise n.Rejection("source_key", "required", "source_key is required")
@@ -83,7 +100,7 @@ def normalise_customer(row: Mapping[str, object], cipher: Cipher, today: date) -
     phone = _field(row, "phone", n.phone)
     updated = _field(row, "updated_at", n.parse_datetime)
     onboarded = _field(row, "onboarded_at", n.parse_datetime) or updated
-    id_hash = cipher.keyed_hash(ident.number) if ident is not None else None
+    id_hash = keyed_hash(ident.number) if ident is not None else None
     payload: Payload = {
         "name": name,
         "gender": gender,
@@ -110,7 +127,7 @@ def normalise_customer(row: Mapping[str, object], cipher: Cipher, today: date) -
         payload=payload,
         id_number=ident.number if ident is not None else None,
         id_hash=id_hash,
-        phone_hash=cipher.keyed_hash(phone) if phone is not None else None,
+        phone_hash=keyed_hash(phone) if phone is not None else None,
         content_hash=digest,
     )
 

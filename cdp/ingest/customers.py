@@ -17,7 +17,7 @@ import orjson
 from cdp.config import get_settings
 from cdp.crypto import get_cipher
 from cdp.ingest import customer_store as store
-from cdp.ingest.customer_record import CustomerRecord, normalise_customer, now_iso
+from cdp.ingest.customer_record import CustomerRecord, hasher, normalise_customer, now_iso
 from cdp.ingest.identity import Keys, resolve, switchboards
 from cdp.ingest.normalize import Rejection
 from cdp.ingest.normalize.phone import mask
@@ -41,16 +41,22 @@ def _json(payload: Mapping[str, Any]) -> str:
     return orjson.dumps(payload).decode()
 
 
+def _without_meta(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A golden snapshot: the payload's golden fields only."""
+    return {k: v for k, v in payload.items() if k != "updated_at"}
+
+
 def _normalise_all(
     rows: Sequence[Mapping[str, object]], numbers: Sequence[int], items: list[ItemResult | None]
 ) -> dict[int, CustomerRecord]:
     """Valid records by row index; rejections (and superseded duplicates) into ``items``."""
     cipher, today = get_cipher(), date.today()
+    keyed_hash = hasher(cipher)
     records: dict[int, CustomerRecord] = {}
     seen: dict[str, int] = {}
     for i, row in enumerate(rows):
         try:
-            rec = normalise_customer(row, cipher, today)
+            rec = normalise_customer(row, cipher, today, keyed_hash)
         except Rejection as r:
             key = row.get("source_key")
             items[i] = ItemResult(
@@ -150,10 +156,11 @@ async def ingest_customers(
         contributions[target[p]].append(
             Contribution(trust, payload.get("updated_at") or now_iso(), payload)
         )
-        if p in new_ids:
-            before[new_ids[p]] = survive([Contribution(trust, "", payload)])
+        if p in new_ids and len(resolutions) > 1:
+            before[new_ids[p]] = payload
 
-    goldens = {cid: survive(c) for cid, c in contributions.items()}
+    # A customer made of one record is that record: no survivorship to compute.
+    goldens = {cid: c[0].payload if len(c) == 1 else survive(c) for cid, c in contributions.items()}
     written = [records[i].payload.get("advisor_no") for i in (*new, *changed)]
     advisor_nos = {g["advisor_no"] for g in goldens.values() if g.get("advisor_no")}
     advisor_ids = await store.advisors(pg, advisor_nos | {no for no in written if no})

@@ -81,6 +81,15 @@ def parse_date(value: object) -> date | None:
 
 def parse_datetime(value: object) -> datetime | None:
     """A point in time, in UTC; a bare date means midnight China Standard Time."""
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] in " T":
+        try:
+            moment = datetime.fromisoformat(value)  # the common ISO case, kept cheap
+        except ValueError:
+            pass
+        else:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=CST)
+            return moment.astimezone(UTC)
     parsed = _parts(value)
     if parsed is None:
         return None
