@@ -22,7 +22,7 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import make_url

@@ -110,10 +110,11 @@ def _rule_keys(k: Keys, blocked: set[bytes]) -> list[tuple[str, object]]:
     keys: list[tuple[str, object]] = []
     if k.id_hash is not None:
         keys.append(("id_number", k.id_hash))
+    name = k.name.casefold()  # "WANG Wu" and "Wang Wu" are one spelling
     if k.phone_hash is not None and k.phone_hash not in blocked:
-        keys.append(("phone_name", (k.phone_hash, k.name)))
+        keys.append(("phone_name", (k.phone_hash, name)))
     if k.email is not None:
-        keys.append(("email_name", (k.email, k.name)))
+        keys.append(("email_name", (k.email, name)))
     return keys
 
 

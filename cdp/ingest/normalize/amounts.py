@@ -8,7 +8,7 @@ keep four.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from cdp.ingest.normalize.errors import Rejection
 from cdp.ingest.normalize.text import fold, raw_text
@@ -49,7 +49,7 @@ def amount(value: object) -> Decimal | None:
         return None
     if number < 0:
         raise Rejection(None, "amount_negative", f"an amount cannot be negative: {value!r}")
-    return number.quantize(_CENTS)
+    return number.quantize(_CENTS, rounding=ROUND_HALF_UP)
 
 
 def quantity(value: object) -> Decimal | None:
@@ -59,4 +59,4 @@ def quantity(value: object) -> Decimal | None:
         return None
     if number < 0:
         raise Rejection(None, "amount_negative", f"a quantity cannot be negative: {value!r}")
-    return number.quantize(_UNITS_Q)
+    return number.quantize(_UNITS_Q, rounding=ROUND_HALF_UP)
