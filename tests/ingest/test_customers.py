@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import TextClause, text
 
 from cdp.db.engine import AsyncWriteSession
 from cdp.ingest import ingest_batch
@@ -36,16 +37,21 @@ async def test_merge_by_id_number(session: AsyncWriteSession) -> None:
 async def test_merge_by_phone_and_name(session: AsyncWriteSession) -> None:
     await _run(session, "core_banking", person("A", "李四", phone="13900139000"))
     result = await ingest_batch(
-        session, source="crm", kind="customers",
+        session,
+        source="crm",
+        kind="customers",
         rows=[person("B", "李 四", phone="+86 139-0013-9000")],
-    )  # fmt: skip
+    )
     assert (result.items[0].status, result.items[0].rule) == ("merged", "phone_name")
 
 
 async def test_merge_by_email_and_name(session: AsyncWriteSession) -> None:
     await _run(session, "core_banking", person("A", "Wang Wu", email="ww@example.com"))
     result = await ingest_batch(
-        session, source="crm", kind="customers", rows=[person("B", "WANG WU", email="WW@example.com")]
+        session,
+        source="crm",
+        kind="customers",
+        rows=[person("B", "WANG WU", email="WW@example.com")],
     )
     assert (result.items[0].status, result.items[0].rule) == ("merged", "email_name")
 
@@ -54,10 +60,11 @@ async def test_phone_and_name_with_different_birth_dates_do_not_merge(
     session: AsyncWriteSession,
 ) -> None:
     statuses = await _run(
-        session, "crm",
+        session,
+        "crm",
         person("A", "王芳", phone="13700137000", birth_date="1960-01-01"),
         person("B", "王芳", phone="13700137000", birth_date="1990-01-01"),
-    )  # fmt: skip
+    )
     assert statuses == ["created", "created"]
 
 
@@ -65,9 +72,11 @@ async def test_same_batch_duplicates_merge_into_one_new_customer(
     session: AsyncWriteSession,
 ) -> None:
     result = await ingest_batch(
-        session, source="crm", kind="customers",
+        session,
+        source="crm",
+        kind="customers",
         rows=[person("A", "赵六", id_number=card(2)), person("B", "赵六", id_number=card(2))],
-    )  # fmt: skip
+    )
     assert [i.status for i in result.items] == ["created", "merged"]
     assert result.items[0].customer_id == result.items[1].customer_id
 
@@ -85,8 +94,14 @@ async def test_switchboard_phone_is_not_matched_on(session: AsyncWriteSession) -
 async def test_survivorship_prefers_trust_then_recency(session: AsyncWriteSession) -> None:
     core = person("A", "张三", id_number=card(3), occupation="教师", updated_at="2024-01-01")
     await _run(session, "core_banking", core)
-    crm = person("B", "张三", id_number=card(3), occupation="医生", email="z@example.com",
-                 updated_at="2024-09-01")  # fmt: skip
+    crm = person(
+        "B",
+        "张三",
+        id_number=card(3),
+        occupation="医生",
+        email="z@example.com",
+        updated_at="2024-09-01",
+    )
     await _run(session, "crm", crm)
     row = (await session.execute(_golden())).one()
     assert (row.occupation, row.email) == ("教师", "z@example.com")  # trust wins, gaps filled
@@ -95,9 +110,7 @@ async def test_survivorship_prefers_trust_then_recency(session: AsyncWriteSessio
     assert (await session.execute(_golden())).one().occupation == "律师"  # recency among equals
 
 
-def _golden():  # type: ignore[no-untyped-def]
-    from sqlalchemy import text
-
+def _golden() -> TextClause:
     return text("SELECT occupation, email FROM customer ORDER BY id DESC LIMIT 1")
 
 
@@ -120,7 +133,8 @@ async def test_id_number_is_encrypted_at_rest(session: AsyncWriteSession) -> Non
     await _run(session, "core_banking", person("A", "张三", id_number=card(5)))
     enc = await scalar(session, "SELECT id_number_enc FROM customer")
     payload = await scalar(session, "SELECT payload::text FROM source_record")
-    assert card(5).encode() not in enc and card(5) not in payload
+    assert card(5).encode() not in enc
+    assert card(5) not in payload
 
 
 @pytest.mark.parametrize(
@@ -130,14 +144,23 @@ async def test_id_number_is_encrypted_at_rest(session: AsyncWriteSession) -> Non
         ({"source_key": "A"}, "name", "required"),
         ({"source_key": "A", "name": "张三", "gender": "X"}, "gender", "gender_invalid"),
         ({"source_key": "A", "name": "张三", "phone": "123"}, "phone", "phone_invalid"),
-        ({"source_key": "A", "name": "张三", "birth_date": "2999-01-01"}, "birth_date",
-         "date_out_of_range"),
-        ({"source_key": "A", "name": "张三", "annual_income": "-1"}, "annual_income",
-         "amount_negative"),
-        ({"source_key": "A", "name": "张三", "risk_level": "C9"}, "risk_level",
-         "risk_level_invalid"),
+        (
+            {"source_key": "A", "name": "张三", "birth_date": "2999-01-01"},
+            "birth_date",
+            "date_out_of_range",
+        ),
+        (
+            {"source_key": "A", "name": "张三", "annual_income": "-1"},
+            "annual_income",
+            "amount_negative",
+        ),
+        (
+            {"source_key": "A", "name": "张三", "risk_level": "C9"},
+            "risk_level",
+            "risk_level_invalid",
+        ),
     ],
-)  # fmt: skip
+)
 async def test_rejections_are_reported_and_quarantined(
     session: AsyncWriteSession, row: dict[str, object], field: str, code: str
 ) -> None:
@@ -149,8 +172,10 @@ async def test_rejections_are_reported_and_quarantined(
 
 async def test_duplicate_key_in_batch_keeps_the_later_row(session: AsyncWriteSession) -> None:
     result = await ingest_batch(
-        session, source="crm", kind="customers",
+        session,
+        source="crm",
+        kind="customers",
         rows=[person("A", "张三"), person("A", "张三丰")],
-    )  # fmt: skip
+    )
     assert [i.code for i in result.items] == ["duplicate_in_batch", None]
     assert await scalar(session, "SELECT name FROM customer") == "张三丰"

@@ -16,26 +16,43 @@ from cdp.ingest.normalize import (
 )
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("男", "M"), ("M", "M"), ("1", "M"), ("女", "F"),
-                                              ("f", "F"), ("2", "F"), ("", None)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("男", "M"), ("M", "M"), ("1", "M"), ("女", "F"), ("f", "F"), ("2", "F"), ("", None)],
+)
 def test_gender(raw: str, expected: str | None) -> None:
     assert gender(raw) == expected
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("C1", 1), ("c3", 3), ("R5", 5), ("4", 4), (2, 2),
-                                              ("稳健型", 2)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("C1", 1), ("c3", 3), ("R5", 5), ("4", 4), (2, 2), ("稳健型", 2)]
+)
 def test_risk_level(raw: object, expected: int) -> None:
     assert risk_level(raw) == expected
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("普通", "ordinary"), ("专业", "professional"),
-                                              ("Professional", "professional")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("普通", "ordinary"), ("专业", "professional"), ("Professional", "professional")],
+)
 def test_investor_class(raw: str, expected: str) -> None:
     assert investor_class(raw) == expected
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("Y", True), ("N", False), ("true", True),
-    ("false", False), ("1", True), ("0", False), ("同意", True), ("撤回", False), (True, True)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Y", True),
+        ("N", False),
+        ("true", True),
+        ("false", False),
+        ("1", True),
+        ("0", False),
+        ("同意", True),
+        ("撤回", False),
+        (True, True),
+    ],
+)
 def test_consent_granted(raw: object, expected: bool) -> None:
     assert consent_granted(raw) is expected
 

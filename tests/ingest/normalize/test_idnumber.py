@@ -17,7 +17,8 @@ def test_lower_case_x_and_spaces_are_normalised() -> None:
         if make_number("110101", date(1980, 1, 1), s).endswith("X")
     )
     parsed = id_number(f" {with_x[:6]} {with_x[6:].lower()} ", "id_card", None, None)
-    assert parsed is not None and parsed.number == with_x
+    assert parsed is not None
+    assert parsed.number == with_x
 
 
 def test_birth_date_and_gender_come_from_the_card() -> None:
@@ -29,7 +30,8 @@ def test_birth_date_and_gender_come_from_the_card() -> None:
 def test_fifteen_digit_numbers_are_upgraded() -> None:
     old = NUMBER[:6] + NUMBER[8:17]
     parsed = id_number(old, "id_card", None, None)
-    assert parsed is not None and parsed.number == NUMBER
+    assert parsed is not None
+    assert parsed.number == NUMBER
 
 
 @pytest.mark.parametrize(
@@ -52,4 +54,5 @@ def test_bad_numbers_are_rejected(
 
 def test_other_documents_are_only_shape_checked() -> None:
     parsed = id_number("e1234567", "passport", None, None)
-    assert parsed is not None and parsed.number == "E1234567"
+    assert parsed is not None
+    assert parsed.number == "E1234567"

@@ -8,9 +8,15 @@ from cdp.ingest.normalize.phone import mask
 
 @pytest.mark.parametrize(
     "raw",
-    ["13800138000", "+86 138-0013-8000", "0086 13800138000", "8613800138000", "１３８００１３８０００",
-     "(138) 0013 8000"],
-)  # fmt: skip
+    [
+        "13800138000",
+        "+86 138-0013-8000",
+        "0086 13800138000",
+        "8613800138000",
+        "１３８００１３８０００",
+        "(138) 0013 8000",
+    ],
+)
 def test_phone_spellings_normalise_to_11_digits(raw: str) -> None:
     assert phone(raw) == "13800138000"
 
