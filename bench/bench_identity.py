@@ -23,7 +23,9 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from rich.console import Console
@@ -102,7 +104,7 @@ async def main(args: argparse.Namespace) -> None:
                     reports.append((source, report, time.perf_counter() - t0))
                 async with db.read_session() as s:
                     conn = await s.connection()
-                    rows = (
+                    rows: Sequence[Any] = (
                         await conn.exec_driver_sql(
                             "SELECT source, source_key, customer_id FROM source_record"
                         )
