@@ -8,11 +8,13 @@ chunk and a household's id is its head's customer id.
 
 from __future__ import annotations
 
+import gc
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from cdp.crypto import Cipher
+from cdp.seed import textcopy
 from cdp.seed.catalog import Advisor, Product
 from cdp.seed.consents import ConsentEventRow, ConsentRow, consents
 from cdp.seed.population import Member, UnitBuilder
@@ -39,6 +41,18 @@ class Plan:
 
 
 @dataclass
+class EncodedChunk:
+    """A chunk in COPY text format: one line per customer, one payload per other table."""
+
+    index: int
+    customers: list[bytes]
+    id_numbers: list[str]
+    tables: dict[str, bytes]
+    counts: dict[str, int]
+    onboarded: list[tuple[float, int]]
+
+
+@dataclass
 class Chunk:
     index: int
     customers: list[tuple[object, ...]] = field(default_factory=list)
@@ -55,6 +69,30 @@ class Chunk:
 def customer_no(customer_id: int) -> str:
     """'C' and ten digits; a bijection of the id so numbers do not look sequential."""
     return f"C{(customer_id * 48_271 + 123_456_789) % 9_000_000_000 + 1_000_000_000}"
+
+
+def build_encoded_chunk(plan: Plan, index: int) -> EncodedChunk:
+    """``build_chunk`` in COPY text form; the cyclic GC is paused (nothing here cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        chunk = build_chunk(plan, index)
+        tables = {
+            "household": chunk.households, "household_member": chunk.members,
+            "holding": chunk.holdings, "consent": chunk.consents,
+            "consent_event": chunk.consent_events, "seed_profile": chunk.profiles,
+        }  # fmt: skip
+        return EncodedChunk(
+            index=index,
+            customers=[textcopy.line(row) for row in chunk.customers],
+            id_numbers=chunk.id_numbers,
+            tables={name: textcopy.lines(rows) for name, rows in tables.items()},
+            counts={"customer": len(chunk.customers)} | {n: len(r) for n, r in tables.items()},
+            onboarded=chunk.onboarded,
+        )
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def build_chunk(plan: Plan, index: int) -> Chunk:

@@ -9,6 +9,7 @@ transaction, so a failure leaves the schema untouched.
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -52,6 +53,14 @@ async def copy_rows(
     if rows:
         await conn.copy_records_to_table(table, records=rows, columns=list(columns))
     return len(rows)
+
+
+async def copy_text(
+    conn: asyncpg.Connection, table: str, columns: Sequence[str], data: bytes
+) -> None:
+    """COPY rows already in text format (see ``cdp.seed.textcopy``)."""
+    if data:
+        await conn.copy_to_table(table, source=io.BytesIO(data), columns=list(columns))
 
 
 async def create_profile_table(conn: asyncpg.Connection) -> None:

@@ -28,13 +28,19 @@ from cdp.config import get_settings
 from cdp.crypto import Cipher, load_master_key
 from cdp.db.engine import Database
 from cdp.errors import Conflict, InvalidInput
-from cdp.seed import activity, loader
 from cdp.seed.catalog import make_advisors, make_products
-from cdp.seed.chunk import WINDOW_DAYS, Chunk, Plan, build_chunk
+from cdp.seed import activity, loader, textcopy
+from cdp.seed.chunk import WINDOW_DAYS, EncodedChunk, Plan, build_encoded_chunk
 from cdp.seed.people import unique_id_number
 from cdp.seed.referrals import referrals
 from cdp.seed.report import Progress, SeedReport
 
+_COLUMNS = {
+    "customer": loader.CUSTOMER_COLUMNS, "household": loader.HOUSEHOLD_COLUMNS,
+    "household_member": loader.MEMBER_COLUMNS, "holding": loader.HOLDING_COLUMNS,
+    "consent": loader.CONSENT_COLUMNS, "consent_event": loader.CONSENT_EVENT_COLUMNS,
+    "seed_profile": loader.PROFILE_COLUMNS,
+}  # fmt: skip
 # Everything the seed writes; TRUNCATE ... CASCADE also empties whatever hangs off them.
 _DATA_TABLES = ("customer", "advisor", "product", "household", "import_run")
 _BULK_TABLES = (
@@ -146,46 +152,43 @@ async def _load_customers(
     notify("customers", 0, plan.customers)
     async for chunk in _chunks(plan, workers):
         _dedupe_id_numbers(chunk, cipher, taken)
-        for table, columns, rows in (
-            ("customer", loader.CUSTOMER_COLUMNS, chunk.customers),
-            ("household", loader.HOUSEHOLD_COLUMNS, chunk.households),
-            ("household_member", loader.MEMBER_COLUMNS, chunk.members),
-            ("holding", loader.HOLDING_COLUMNS, chunk.holdings),
-            ("consent", loader.CONSENT_COLUMNS, chunk.consents),
-            ("consent_event", loader.CONSENT_EVENT_COLUMNS, chunk.consent_events),
-            ("seed_profile", loader.PROFILE_COLUMNS, chunk.profiles),
-        ):
-            await _timed(report, table, loader.copy_rows(conn, table, columns, rows))
+        payloads = {"customer": b"".join(chunk.customers), **chunk.tables}
+        for table, data in payloads.items():
+            columns = _COLUMNS[table]
+            started = time.perf_counter()
+            await loader.copy_text(conn, table, columns, data)
+            report.add(table, chunk.counts[table], time.perf_counter() - started)
         onboarded.extend(chunk.onboarded)
-        done += len(chunk.customers)
+        done += chunk.counts["customer"]
         notify("customers", done, plan.customers)
     report.rows.pop("seed_profile", None)
     return onboarded
 
 
-def _dedupe_id_numbers(chunk: Chunk, cipher: Cipher, taken: set[str]) -> None:
+def _dedupe_id_numbers(chunk: EncodedChunk, cipher: Cipher, taken: set[str]) -> None:
     """Chunks draw ID numbers independently; bump the rare clash to a free sequence."""
     for i, number in enumerate(chunk.id_numbers):
         unique = unique_id_number(number, taken)
         if unique != number:
-            row = chunk.customers[i]
-            enc = (cipher.encrypt(unique), cipher.keyed_hash(unique))
-            chunk.customers[i] = (*row[:6], *enc, *row[8:])
+            fields = chunk.customers[i].split(b"\t")
+            fields[6] = textcopy.field(cipher.encrypt(unique)).encode()
+            fields[7] = textcopy.field(cipher.keyed_hash(unique)).encode()
+            chunk.customers[i] = b"\t".join(fields)
 
 
-async def _chunks(plan: Plan, workers: int) -> AsyncIterator[Chunk]:
+async def _chunks(plan: Plan, workers: int) -> AsyncIterator[EncodedChunk]:
     """Chunks in index order; built in worker processes when there is more than one."""
     if workers <= 1 or plan.chunks == 1:
         for index in range(plan.chunks):
-            yield build_chunk(plan, index)
+            yield build_encoded_chunk(plan, index)
         return
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-        pending: deque[Future[Chunk]] = deque()
+        pending: deque[Future[EncodedChunk]] = deque()
         submitted = 0
         while submitted < plan.chunks or pending:
             while submitted < plan.chunks and len(pending) < workers + 1:
-                pending.append(pool.submit(build_chunk, plan, submitted))
+                pending.append(pool.submit(build_encoded_chunk, plan, submitted))
                 submitted += 1
             yield await asyncio.wrap_future(pending.popleft())
 
