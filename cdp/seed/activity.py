@@ -17,7 +17,7 @@ import asyncpg
 
 # A uniform number in [0, 1) from a key and a seed; inlined by the planner.
 _UNIFORM = """
-CREATE FUNCTION pg_temp.seed_u(key bigint, salt bigint) RETURNS float8
+CREATE OR REPLACE FUNCTION pg_temp.seed_u(key bigint, salt bigint) RETURNS float8
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT (hashint8extended(key, salt) & 4503599627370495)::float8 / 4503599627370496.0 $$
 """
@@ -68,21 +68,25 @@ INSERT INTO interaction_event (customer_id, kind, occurred_at, properties)
 SELECT customer_id, kind,
        CASE WHEN n = 1 THEN event_last ELSE first_at + r1 * (event_last - first_at) END,
        CASE kind
-         WHEN 'login' THEN jsonb_build_object('channel', CASE WHEN r3 < 0.8 THEN 'app' ELSE 'web' END,
-                                              'device', (ARRAY['ios', 'android', 'pc'])[1 + floor(r4 * 3)::int])
+         WHEN 'login' THEN jsonb_build_object(
+             'channel', CASE WHEN r3 < 0.8 THEN 'app' ELSE 'web' END,
+             'device', (ARRAY['ios', 'android', 'pc'])[1 + floor(r4 * 3)::int])
          WHEN 'product_view' THEN jsonb_build_object(
              'product_id', CASE WHEN n_products > 0 AND r3 < 0.6
                                 THEN products[1 + floor(r4 * n_products)::int]
                                 ELSE 1 + floor(r4 * $4)::int END,
              'seconds', 5 + floor(r3 * 300)::int)
-         WHEN 'call' THEN jsonb_build_object('direction', CASE WHEN r3 < 0.7 THEN 'outbound' ELSE 'inbound' END,
-                                             'duration_s', 30 + floor(r4 * 900)::int)
+         WHEN 'call' THEN jsonb_build_object(
+             'direction', CASE WHEN r3 < 0.7 THEN 'outbound' ELSE 'inbound' END,
+             'duration_s', 30 + floor(r4 * 900)::int)
          WHEN 'complaint' THEN jsonb_build_object(
              'topic', (ARRAY['fees', 'service', 'performance', 'app'])[1 + floor(r3 * 4)::int],
              'resolved', r4 < 0.8)
          WHEN 'survey' THEN jsonb_build_object('nps', floor(r3 * 11)::int)
-         WHEN 'email_open' THEN jsonb_build_object('campaign', 'CMP' || (100 + floor(r3 * 40)::int))
-         ELSE jsonb_build_object('purpose', CASE WHEN r3 < 0.6 THEN 'consult' ELSE 'transaction' END)
+         WHEN 'email_open' THEN jsonb_build_object(
+             'campaign', 'CMP' || (100 + floor(r3 * 40)::int))
+         ELSE jsonb_build_object(
+             'purpose', CASE WHEN r3 < 0.6 THEN 'consult' ELSE 'transaction' END)
        END
 FROM (
     SELECT p.customer_id, p.products, cardinality(p.products) AS n_products, p.first_at,

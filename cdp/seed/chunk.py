@@ -12,6 +12,7 @@ import gc
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from cdp.crypto import Cipher
 from cdp.seed import textcopy
@@ -77,7 +78,7 @@ def build_encoded_chunk(plan: Plan, index: int) -> EncodedChunk:
     gc.disable()
     try:
         chunk = build_chunk(plan, index)
-        tables = {
+        tables: dict[str, list[Any]] = {
             "household": chunk.households, "household_member": chunk.members,
             "holding": chunk.holdings, "consent": chunk.consents,
             "consent_event": chunk.consent_events, "seed_profile": chunk.profiles,
@@ -136,7 +137,9 @@ def _emit(
 ) -> None:
     p = m.person
     advisor_no = m.advisor.employee_no if m.advisor else None
-    updated = max(m.onboarded, datetime.combine(m.risk_assessed or m.onboarded.date(), now.timetz()))
+    updated = max(
+        m.onboarded, datetime.combine(m.risk_assessed or m.onboarded.date(), now.timetz())
+    )
     chunk.id_numbers.append(p.id_number)
     chunk.customers.append((
         m.id, customer_no(m.id), p.name, p.gender, p.birth, "id_card",
@@ -160,15 +163,15 @@ def _emit(
     chunk.consent_events.extend(events)
     product_ids = [pos.product.id for pos in held]
     if m.stage == "churned":  # what they held before leaving, for their old transactions
-        product_ids = [shelf.pick(rng, shelf.cum_weights(m.risk or 1, "mid", False, m.theme), 1e9).id
-                       for _ in range(rng.randint(1, 3))]  # fmt: skip
+        former = shelf.cum_weights(m.risk or 1, "mid", False, m.theme)
+        product_ids = [shelf.pick(rng, former, 1e9).id for _ in range(rng.randint(1, 3))]
     chunk.profiles.append(_profile(rng, now, m, product_ids))
     chunk.onboarded.append((m.onboarded.timestamp(), m.id))
 
 
-def _profile(rng: random.Random, now: datetime, m: Member, product_ids: list[int]) -> tuple[
-    object, ...
-]:
+def _profile(
+    rng: random.Random, now: datetime, m: Member, product_ids: list[int]
+) -> tuple[object, ...]:
     """How much activity the SQL generator should create for this customer, and when."""
     window_start = now - timedelta(days=WINDOW_DAYS)
     first = max(m.onboarded, window_start)
@@ -192,4 +195,14 @@ def _profile(rng: random.Random, now: datetime, m: Member, product_ids: list[int
     event_count = round(event_months * _EVENT_RATE * engagement * rng.uniform(0.3, 1.7))
     scale = max(m.aum, 20_000.0) * 0.08
     churned = m.stage == "churned"
-    return (m.id, first, m.last_txn, txn_count, event_last, event_count, product_ids, scale, churned)
+    return (
+        m.id,
+        first,
+        m.last_txn,
+        txn_count,
+        event_last,
+        event_count,
+        product_ids,
+        scale,
+        churned,
+    )

@@ -54,13 +54,17 @@ def summary_table(report: SeedReport) -> Table:
     table.add_column("seconds", justify="right")
     for name, rows in report.rows.items():
         table.add_row(name, f"{rows:,}", f"{report.seconds.get(name, 0.0):.1f}")
-    table.add_row("[bold]total[/]", f"[bold]{report.total_rows:,}[/]", f"[bold]{report.elapsed:.1f}[/]")
+    table.add_row(
+        "[bold]total[/]", f"[bold]{report.total_rows:,}[/]", f"[bold]{report.elapsed:.1f}[/]"
+    )
     return table
 
 
 def seed_sources(
     out_dir: Annotated[Path, typer.Argument(help="Directory for the CSV files.")],
-    people: Annotated[int, typer.Option(help="Distinct people across both sources.", min=1)] = 10_000,
+    people: Annotated[
+        int, typer.Option(help="Distinct people across both sources.", min=1)
+    ] = 10_000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
     duplicate_share: Annotated[
         float, typer.Option(help="Share of people present in both sources.", min=0.0, max=1.0)

@@ -85,7 +85,8 @@ async def deferred_indexes(conn: asyncpg.Connection, tables: Sequence[str]) -> A
     """Drop unique/foreign-key constraints and plain indexes of ``tables``; restore on exit."""
     constraints = await conn.fetch(
         "SELECT c.conrelid::regclass::text AS tbl, c.conname, pg_get_constraintdef(c.oid) AS def"
-        " FROM pg_constraint c WHERE c.conrelid = ANY($1::text[]::regclass[]) AND c.contype IN ('u', 'f')",
+        " FROM pg_constraint c WHERE c.conrelid = ANY($1::text[]::regclass[])"
+        " AND c.contype IN ('u', 'f')",
         list(tables),
     )
     indexes = await conn.fetch(
@@ -103,4 +104,6 @@ async def deferred_indexes(conn: asyncpg.Connection, tables: Sequence[str]) -> A
     for row in indexes:
         await conn.execute(row["def"])
     for row in constraints:
-        await conn.execute(f'ALTER TABLE {row["tbl"]} ADD CONSTRAINT "{row["conname"]}" {row["def"]}')
+        await conn.execute(
+            f'ALTER TABLE {row["tbl"]} ADD CONSTRAINT "{row["conname"]}" {row["def"]}'
+        )

@@ -23,10 +23,44 @@ from cdp.seed.regions import CITIES, CITY_WEIGHTS, City
 _CUM_CITY = list(accumulate(CITY_WEIGHTS))
 
 # Mobile prefixes of the three carriers, weighted towards the older, common ranges.
-_PHONE_PREFIXES = (
-    "130 131 132 133 134 135 136 137 138 139 150 151 152 153 155 156 157 158 159 "
-    "166 170 176 177 180 181 182 183 184 185 186 187 188 189 191 198 199"
-).split()
+_PHONE_PREFIXES = [
+    "130",
+    "131",
+    "132",
+    "133",
+    "134",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "153",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "166",
+    "170",
+    "176",
+    "177",
+    "180",
+    "181",
+    "182",
+    "183",
+    "184",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "191",
+    "198",
+    "199",
+]
 _PHONE_SPACE = 100_000_000
 _PHONE_MULT = 48_271  # coprime with 10, so idx -> suffix is a bijection mod 10^8
 

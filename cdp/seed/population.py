@@ -122,7 +122,9 @@ class UnitBuilder:
             family_name = self._family_name(relation, gender, members)
             member_city = city if relation != "child" or rng.random() < 0.8 else pick_city(rng)
             member_tier = (
-                tier if relation == "self" or rng.random() < 0.6 else weighted(rng, TIERS, _TIER_CUM)
+                tier
+                if relation == "self" or rng.random() < 0.6
+                else weighted(rng, TIERS, _TIER_CUM)
             )
             person = make_person(
                 rng, first_id + offset, self.as_of, age=age, gender=gender,
@@ -142,7 +144,8 @@ class UnitBuilder:
                     tier=member_tier,
                     aum=_aum(rng, member_tier) if funded else 0.0,
                     theme=theme if rng.random() < 0.6 else rng.randrange(6),
-                    advisor=advisor if member_city is city and rng.random() < 0.85
+                    advisor=advisor
+                    if member_city is city and rng.random() < 0.85
                     else self._advisor(member_city),
                 )
             )
@@ -165,8 +168,10 @@ class UnitBuilder:
         if relation == "sibling" or (relation == "parent" and gender == "M"):
             return head.surname
         if relation == "child":
-            father = head if head.gender == "M" else next(
-                (m.person for m in members if m.relation == "spouse"), None
+            father = (
+                head
+                if head.gender == "M"
+                else next((m.person for m in members if m.relation == "spouse"), None)
             )
             return father.surname if father else None
         return None

@@ -19,7 +19,7 @@ from cdp.seed.catalog import Product
 from cdp.seed.draw import weighted
 from cdp.seed.population import HNW, Member
 
-_PREFS = {  # category weights by life stage
+_PREFS: dict[str, dict[str, float]] = {  # category weights by life stage
     "young": {"deposit": 1, "wealth_management": 3, "mutual_fund": 5, "insurance": 1,
               "trust": 0.3, "bond": 0.5, "private_fund": 0.5},
     "mid": {"deposit": 2, "wealth_management": 4, "mutual_fund": 3, "insurance": 3,
@@ -67,9 +67,9 @@ class Shelf:
             product = weighted(rng, self.sellable, cum)
             if product.min_investment <= amount:
                 return product
-        return rng.choice([p for p in self.deposits if p.min_investment <= amount] or [
-            self.deposits[0]
-        ])
+        return rng.choice(
+            [p for p in self.deposits if p.min_investment <= amount] or [self.deposits[0]]
+        )
 
 
 def positions(

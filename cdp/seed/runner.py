@@ -28,8 +28,8 @@ from cdp.config import get_settings
 from cdp.crypto import Cipher, load_master_key
 from cdp.db.engine import Database
 from cdp.errors import Conflict, InvalidInput
-from cdp.seed.catalog import make_advisors, make_products
 from cdp.seed import activity, loader, textcopy
+from cdp.seed.catalog import make_advisors, make_products
 from cdp.seed.chunk import WINDOW_DAYS, EncodedChunk, Plan, build_encoded_chunk
 from cdp.seed.people import unique_id_number
 from cdp.seed.referrals import referrals

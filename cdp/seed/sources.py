@@ -27,7 +27,7 @@ IMPORT_COLUMNS = (
 SOURCES = ("core_banking", "crm")
 # A mobile carrier's service number people give as a placeholder, and two head-office lines.
 SWITCHBOARDS = ("13800138000", "02168881234", "01065889999")
-_PER_SWITCHBOARD = 8  # more people than the matcher's phone cap (5) per number
+_PER_SWITCHBOARD = 12  # more people than the matcher's phone cap (5) per number
 _CRM_TWICE = 0.02  # registered twice in the CRM (a second account by another advisor)
 _PHONE_CHANGED = 0.05  # the CRM has a newer number for someone the bank also knows
 
@@ -108,8 +108,10 @@ def _people(rng: random.Random, count: int, today: date) -> list[_Record]:
     now = datetime.combine(today, time(), UTC)
     taken: set[str] = set()
     advisors = max(1, advisor_count(count))
-    shared = {i: SWITCHBOARDS[i % len(SWITCHBOARDS)] for i in
-              rng.sample(range(count), min(count, _PER_SWITCHBOARD * len(SWITCHBOARDS)))}
+    shared = {
+        i: SWITCHBOARDS[i % len(SWITCHBOARDS)]
+        for i in rng.sample(range(count), min(count, _PER_SWITCHBOARD * len(SWITCHBOARDS)))
+    }
     salt = rng.randrange(100_000_000)  # one salt for all, so phones stay unique
     records = []
     for i in range(count):
@@ -171,7 +173,9 @@ def _phone(rng: random.Random, value: str) -> str:
     if value in SWITCHBOARDS[1:]:  # landlines: area code written with a dash
         return f"{value[:3]}-{value[3:]}" if rng.random() < 0.5 else value
     written = noise.phone(rng, value)
-    return noise.wrong_digit(rng, written) if rng.random() < 0.01 else written
+    if value in SWITCHBOARDS or rng.random() >= 0.01:
+        return written
+    return noise.wrong_digit(rng, written)
 
 
 def _class(r: _Record) -> str:

@@ -28,7 +28,9 @@ async def seeded(
 
 
 @pytest.fixture(scope="module")
-async def seeded_db(database_factory: DatabaseFactory) -> AsyncIterator[tuple[Database, SeedReport]]:
+async def seeded_db(
+    database_factory: DatabaseFactory,
+) -> AsyncIterator[tuple[Database, SeedReport]]:
     db, report = await seeded(database_factory, customers=CUSTOMERS, seed=7)
     yield db, report
     await db.dispose()

@@ -88,8 +88,11 @@ async def test_id_numbers_decrypt_and_agree_with_the_row(seeded_db: Seeded) -> N
         info = parse(number)
         assert (info.birth_date, info.gender, info.province) == (birth, gender, province)
         assert cipher.keyed_hash(number) == digest
-        assert len(phone) == 11 and phone.startswith("1") and cipher.keyed_hash(phone) == phone_hash
-        assert customer_no.startswith("C") and len(customer_no) == 11
+        assert len(phone) == 11
+        assert phone.startswith("1")
+        assert cipher.keyed_hash(phone) == phone_hash
+        assert customer_no.startswith("C")
+        assert len(customer_no) == 11
         numbers.add(number)
     assert len(numbers) == len(rows)
 
@@ -103,7 +106,8 @@ async def test_households_and_referrals_have_heavy_tails(seeded_db: Seeded) -> N
     top, mean = (await _rows(db, """SELECT max(n), avg(n) FROM
         (SELECT count(*) AS n FROM referral GROUP BY referrer_id) r"""))[0]  # fmt: skip
     assert top >= 8 * float(mean)
-    late = await _scalar(db, """SELECT count(*) FROM referral r JOIN customer a ON a.id = r.referrer_id
+    late = await _scalar(db, """SELECT count(*) FROM referral r
+        JOIN customer a ON a.id = r.referrer_id
         WHERE r.referred_at < a.onboarded_at""")  # fmt: skip
     assert late == 0
 
@@ -127,21 +131,31 @@ async def test_compliance_situations_are_present(seeded_db: Seeded) -> None:
         WHERE c.investor_class = 'ordinary' AND p.risk_rating > c.risk_level""")  # fmt: skip
     assert 0 < breaches < CUSTOMERS * 0.05
     assert await _scalar(db, "SELECT count(*) FROM customer WHERE investor_class = 'professional'")
-    assert await _scalar(
-        db, f"SELECT count(*) FROM customer WHERE birth_date <= DATE '{AS_OF}' - interval '65 years'"
-    ) > CUSTOMERS * 0.05
+    assert (
+        await _scalar(
+            db,
+            "SELECT count(*) FROM customer"
+            f" WHERE birth_date <= DATE '{AS_OF}' - interval '65 years'",
+        )
+        > CUSTOMERS * 0.05
+    )
 
 
 async def test_activity_decays(seeded_db: Seeded) -> None:
     db, _ = seeded_db
-    recency = await _rows(db, f"""
+    recency = await _rows(
+        db,
+        f"""
         SELECT count(*) FILTER (WHERE last >= DATE '{AS_OF}' - 90),
                count(*) FILTER (WHERE last < DATE '{AS_OF}' - 180)
-        FROM (SELECT max(occurred_at) AS last FROM transaction GROUP BY customer_id) t""")
+        FROM (SELECT max(occurred_at) AS last FROM transaction GROUP BY customer_id) t""",
+    )
     active, sleeping = recency[0]
     assert active > sleeping > 0
     assert await _scalar(db, "SELECT count(*) FROM customer WHERE status = 'dormant'") > 0
-    future = await _scalar(db, f"SELECT count(*) FROM transaction WHERE occurred_at > DATE '{AS_OF}'")
+    future = await _scalar(
+        db, f"SELECT count(*) FROM transaction WHERE occurred_at > DATE '{AS_OF}'"
+    )
     assert future == 0
 
 
