@@ -10,7 +10,6 @@ operator manages a single secret.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import os
 import secrets
@@ -54,7 +53,7 @@ class Cipher:
         return self._aead.decrypt(nonce, body, None).decode()
 
     def keyed_hash(self, value: str) -> bytes:
-        return hmac.new(self._hash_key, value.encode(), hashlib.sha256).digest()
+        return hmac.digest(self._hash_key, value.encode(), "sha256")
 
 
 def load_master_key(settings: Settings) -> bytes:

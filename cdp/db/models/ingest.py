@@ -65,7 +65,9 @@ class SourceRecord(Base):
     id_number_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
     email: Mapped[str | None] = mapped_column(String(254))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
