@@ -8,14 +8,10 @@ whole load is one transaction: it either lands completely or not at all.
 
 from __future__ import annotations
 
-import asyncio
-import multiprocessing
 import os
 import random
 import time
-from collections import deque
 from collections.abc import AsyncIterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
@@ -25,22 +21,16 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cdp.config import get_settings
-from cdp.crypto import Cipher, load_master_key
+from cdp.crypto import load_master_key
 from cdp.db.engine import Database
 from cdp.errors import Conflict, InvalidInput
-from cdp.seed import activity, loader, textcopy
+from cdp.seed import activity, loader
 from cdp.seed.catalog import make_advisors, make_products
-from cdp.seed.chunk import WINDOW_DAYS, EncodedChunk, Plan, build_encoded_chunk
-from cdp.seed.people import unique_id_number
+from cdp.seed.chunk import WINDOW_DAYS, Plan
+from cdp.seed.pipeline import load_customers
 from cdp.seed.referrals import referrals
 from cdp.seed.report import Progress, SeedReport
 
-_COLUMNS = {
-    "customer": loader.CUSTOMER_COLUMNS, "household": loader.HOUSEHOLD_COLUMNS,
-    "household_member": loader.MEMBER_COLUMNS, "holding": loader.HOLDING_COLUMNS,
-    "consent": loader.CONSENT_COLUMNS, "consent_event": loader.CONSENT_EVENT_COLUMNS,
-    "seed_profile": loader.PROFILE_COLUMNS,
-}  # fmt: skip
 # Everything the seed writes; TRUNCATE ... CASCADE also empties whatever hangs off them.
 _DATA_TABLES = ("customer", "advisor", "product", "household", "import_run")
 _BULK_TABLES = (
@@ -129,87 +119,19 @@ async def _load(
           p.expected_yield, p.status, p.launched_at) for p in plan.products],
     ))  # fmt: skip
     await loader.create_profile_table(conn)
+    await activity.prepare(conn)
     async with loader.deferred_indexes(conn, _BULK_TABLES):
-        onboarded = await _load_customers(conn, plan, report, notify, workers)
+        onboarded = await load_customers(conn, plan, report, notify, workers)
         rows = referrals(plan.seed, onboarded)
         await _timed(report, "referral", loader.copy_rows(
             conn, "referral", loader.REFERRAL_COLUMNS, rows))  # fmt: skip
+        window_start = plan.now - timedelta(days=WINDOW_DAYS)
+        await _timed(report, "transaction", activity.opening_purchases(conn, window_start))
         await loader.advance_identities(conn)
-        await _activity(conn, plan, report, notify)
         notify("indexes", 0, 1)
         t = time.perf_counter()
     report.seconds["indexes"] = time.perf_counter() - t
     notify("indexes", 1, 1)
-
-
-async def _load_customers(
-    conn: asyncpg.Connection, plan: Plan, report: SeedReport, notify: Progress, workers: int
-) -> list[tuple[float, int]]:
-    cipher = Cipher.from_master_key(plan.master_key)
-    taken: set[str] = set()
-    onboarded: list[tuple[float, int]] = []
-    done = 0
-    notify("customers", 0, plan.customers)
-    async for chunk in _chunks(plan, workers):
-        _dedupe_id_numbers(chunk, cipher, taken)
-        payloads = {"customer": b"".join(chunk.customers), **chunk.tables}
-        for table, data in payloads.items():
-            columns = _COLUMNS[table]
-            started = time.perf_counter()
-            await loader.copy_text(conn, table, columns, data)
-            report.add(table, chunk.counts[table], time.perf_counter() - started)
-        onboarded.extend(chunk.onboarded)
-        done += chunk.counts["customer"]
-        notify("customers", done, plan.customers)
-    report.rows.pop("seed_profile", None)
-    return onboarded
-
-
-def _dedupe_id_numbers(chunk: EncodedChunk, cipher: Cipher, taken: set[str]) -> None:
-    """Chunks draw ID numbers independently; bump the rare clash to a free sequence."""
-    for i, number in enumerate(chunk.id_numbers):
-        unique = unique_id_number(number, taken)
-        if unique != number:
-            fields = chunk.customers[i].split(b"\t")
-            fields[6] = textcopy.field(cipher.encrypt(unique)).encode()
-            fields[7] = textcopy.field(cipher.keyed_hash(unique)).encode()
-            chunk.customers[i] = b"\t".join(fields)
-
-
-async def _chunks(plan: Plan, workers: int) -> AsyncIterator[EncodedChunk]:
-    """Chunks in index order; built in worker processes when there is more than one."""
-    if workers <= 1 or plan.chunks == 1:
-        for index in range(plan.chunks):
-            yield build_encoded_chunk(plan, index)
-        return
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-        pending: deque[Future[EncodedChunk]] = deque()
-        submitted = 0
-        while submitted < plan.chunks or pending:
-            while submitted < plan.chunks and len(pending) < workers + 1:
-                pending.append(pool.submit(build_encoded_chunk, plan, submitted))
-                submitted += 1
-            yield await asyncio.wrap_future(pending.popleft())
-
-
-async def _activity(
-    conn: asyncpg.Connection, plan: Plan, report: SeedReport, notify: Progress
-) -> None:
-    await activity.prepare(conn)
-    window_start = plan.now - timedelta(days=WINDOW_DAYS)
-    step = max(50_000, plan.customers // 20)
-    slices = [(lo, min(plan.customers, lo + step - 1)) for lo in range(1, plan.customers + 1, step)]
-    for done, (lo, hi) in enumerate(slices):
-        notify("transactions", done, len(slices))
-        await _timed(report, "transaction", activity.transactions(
-            conn, plan.seed, window_start, lo, hi))  # fmt: skip
-    notify("transactions", len(slices), len(slices))
-    for done, (lo, hi) in enumerate(slices):
-        notify("interactions", done, len(slices))
-        await _timed(report, "interaction_event", activity.events(
-            conn, plan.seed, lo, hi, len(plan.products)))  # fmt: skip
-    notify("interactions", len(slices), len(slices))
 
 
 async def _timed(report: SeedReport, table: str, work: Any) -> None:
