@@ -17,7 +17,6 @@ from typing import Any
 from cdp.crypto import Cipher
 from cdp.seed import textcopy
 from cdp.seed.catalog import Advisor, Product
-from cdp.seed.consents import ConsentEventRow, ConsentRow, consents
 from cdp.seed.population import Member, UnitBuilder
 from cdp.seed.portfolio import Position, Shelf, positions
 
@@ -61,8 +60,6 @@ class Chunk:
     households: list[tuple[object, ...]] = field(default_factory=list)
     members: list[tuple[int, int, str]] = field(default_factory=list)
     holdings: list[tuple[object, ...]] = field(default_factory=list)
-    consents: list[ConsentRow] = field(default_factory=list)
-    consent_events: list[ConsentEventRow] = field(default_factory=list)
     profiles: list[tuple[object, ...]] = field(default_factory=list)
     onboarded: list[tuple[float, int]] = field(default_factory=list)
 
@@ -80,8 +77,7 @@ def build_encoded_chunk(plan: Plan, index: int) -> EncodedChunk:
         chunk = build_chunk(plan, index)
         tables: dict[str, list[Any]] = {
             "household": chunk.households, "household_member": chunk.members,
-            "holding": chunk.holdings, "consent": chunk.consents,
-            "consent_event": chunk.consent_events, "seed_profile": chunk.profiles,
+            "holding": chunk.holdings, "seed_profile": chunk.profiles,
         }  # fmt: skip
         return EncodedChunk(
             index=index,
@@ -136,7 +132,6 @@ def _emit(
     held: list[Position],
 ) -> None:
     p = m.person
-    advisor_no = m.advisor.employee_no if m.advisor else None
     updated = max(
         m.onboarded, datetime.combine(m.risk_assessed or m.onboarded.date(), now.timetz())
     )
@@ -158,9 +153,6 @@ def _emit(
             (m.id, pos.product.id, round(cost / nav, 4), round(pos.amount, 2), cost, pos.opened,
              m.last_txn or pos.opened)
         )  # fmt: skip
-    rows, events = consents(rng, m.id, m.onboarded, now, advisor_no)
-    chunk.consents.extend(rows)
-    chunk.consent_events.extend(events)
     product_ids = [pos.product.id for pos in held]
     if m.stage == "churned":  # what they held before leaving, for their old transactions
         former = shelf.cum_weights(m.risk or 1, "mid", False, m.theme)

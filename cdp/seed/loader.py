@@ -27,10 +27,6 @@ MEMBER_COLUMNS = ("customer_id", "household_id", "relation")
 HOLDING_COLUMNS = (
     "customer_id", "product_id", "units", "market_value", "cost", "opened_at", "updated_at",
 )  # fmt: skip
-CONSENT_COLUMNS = ("customer_id", "purpose", "granted", "source", "updated_at")
-CONSENT_EVENT_COLUMNS = (
-    "customer_id", "purpose", "granted", "source", "actor", "occurred_at", "recorded_at",
-)  # fmt: skip
 REFERRAL_COLUMNS = ("referrer_id", "referee_id", "referred_at", "channel")
 ADVISOR_COLUMNS = ("id", "employee_no", "name", "branch")
 PRODUCT_COLUMNS = (

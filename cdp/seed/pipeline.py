@@ -19,13 +19,13 @@ import asyncpg
 from cdp.crypto import Cipher
 from cdp.seed import activity, loader, textcopy
 from cdp.seed.chunk import CHUNK_SIZE, EncodedChunk, Plan, build_encoded_chunk
+from cdp.seed.consents import consents
 from cdp.seed.people import unique_id_number
 from cdp.seed.report import Progress, SeedReport
 
 _COLUMNS = {
     "customer": loader.CUSTOMER_COLUMNS, "household": loader.HOUSEHOLD_COLUMNS,
     "household_member": loader.MEMBER_COLUMNS, "holding": loader.HOLDING_COLUMNS,
-    "consent": loader.CONSENT_COLUMNS, "consent_event": loader.CONSENT_EVENT_COLUMNS,
     "seed_profile": loader.PROFILE_COLUMNS,
 }  # fmt: skip
 
@@ -67,6 +67,10 @@ async def _activity(
 ) -> None:
     lo = chunk.index * CHUNK_SIZE + 1
     hi = lo + chunk.counts["customer"] - 1
+    started = time.perf_counter()
+    events, current = await consents(conn, plan.seed, plan.now, lo, hi)
+    report.add("consent_event", events, time.perf_counter() - started)
+    report.add("consent", current)
     started = time.perf_counter()
     rows = await activity.transactions(conn, plan.seed, lo, hi)
     report.add("transaction", rows, time.perf_counter() - started)
