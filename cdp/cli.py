@@ -1,0 +1,137 @@
+"""The ``cdp`` command line: serve, migrate, seed, import, and the one-command demo.
+
+A composition root like ``cdp/app.py``: domain packages contribute their commands,
+this module only assembles them.
+"""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+
+from cdp.config import get_settings
+from cdp.db import migrate
+from cdp.db.engine import database_url
+from cdp.ingest.commands import import_, merges_app
+from cdp.runtime import open_database, run_command
+from cdp.seed.commands import seed, seed_sources
+
+app = typer.Typer(
+    help="cdp: customer-data platform for wealth-management firms.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(merges_app, name="merges")
+app.command("seed", help="Fill an empty database with a deterministic demo data set.")(seed)
+app.command("seed-sources", help="Write two source-system files with planted duplicates.")(
+    seed_sources
+)
+app.command("import", help="Import a CSV or JSON Lines file from a source system.")(import_)
+
+console = Console()
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Migrate the database up to REVISION (default: the newest)."""
+
+    async def go() -> str | None:
+        url = database_url(get_settings())
+        await migrate.upgrade(url, revision)
+        return await migrate.current(url)
+
+    console.print(f"database at revision [bold]{run_command(go())}[/]")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str = typer.Argument(..., help="Target revision, e.g. base.")) -> None:
+    """Migrate the database down to REVISION."""
+
+    async def go() -> str | None:
+        url = database_url(get_settings())
+        await migrate.downgrade(url, revision)
+        return await migrate.current(url)
+
+    console.print(f"database at revision [bold]{run_command(go()) or 'base (empty)'}[/]")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's revision and the newest one available."""
+    current = run_command(migrate.current(database_url(get_settings())))
+    head = migrate.head()
+    state = "up to date" if current == head else "needs `cdp db upgrade`"
+    console.print(f"current: [bold]{current or 'none'}[/]  head: [bold]{head}[/]  ({state})")
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, help="Bind address (default from CDP_HOST)."),
+    port: int | None = typer.Option(None, help="Port (default from CDP_PORT)."),
+    workers: int | None = typer.Option(None, help="Worker processes (default CDP_WORKERS)."),
+) -> None:
+    """Serve the GraphQL API, /healthz, /readyz and /metrics."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "cdp.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+        access_log=False,
+    )
+
+
+@app.command()
+def demo(
+    customers: int = typer.Option(20_000, help="Customers to generate on first run."),
+    seed_value: int = typer.Option(42, "--seed", help="Random seed of the data set."),
+    port: int | None = typer.Option(None, help="Port (default from CDP_PORT)."),
+) -> None:
+    """Migrate, seed a demo data set if the database is empty, and serve it."""
+    from cdp.customers.repository import CustomerRepository
+    from cdp.seed import seed_database
+
+    settings = get_settings()
+
+    async def prepare() -> list[str]:
+        url = database_url(settings)
+        await migrate.upgrade(url)
+        async with open_database(settings) as db:
+            async with db.read_session() as session:
+                samples = await CustomerRepository(session).sample_customer_nos(3)
+            if not samples:
+                console.print(f"seeding {customers:,} demo customers (seed {seed_value}) …")
+                await seed_database(db, customers=customers, seed=seed_value)
+                async with db.read_session() as session:
+                    samples = await CustomerRepository(session).sample_customer_nos(3)
+        return samples
+
+    samples = run_command(prepare())
+    url = f"http://{settings.host}:{port or settings.port}"
+    example = samples[0] if samples else "C0000000001"
+    console.print(
+        Panel.fit(
+            f"GraphiQL:  {url}/graphql\n"
+            f"health:    {url}/healthz   readiness: {url}/readyz   metrics: {url}/metrics\n\n"
+            "Try:\n"
+            f'  {{ customer(customerNo: "{example}") {{ name age city riskLevelLabel tier aum\n'
+            "      holdings { product { code name category riskRating } marketValue } } }\n\n"
+            f"Other large customers: {', '.join(samples[1:]) or '-'}",
+            title="cdp demo",
+        )
+    )
+    serve(host=None, port=port, workers=1)
+
+
+if __name__ == "__main__":
+    app()
