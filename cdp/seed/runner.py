@@ -1,9 +1,11 @@
 """``seed_database``: fill an empty, migrated database with a deterministic data set.
 
-Python builds the people, households, holdings and consents (in worker processes
-for large runs, chunk by chunk) and streams them in with COPY; PostgreSQL then
-builds transactions and interactions set-based from a per-customer profile. The
-whole load is one transaction: it either lands completely or not at all.
+Python builds the people, households and holdings (in worker processes for large
+runs, chunk by chunk) and streams them in with COPY; PostgreSQL builds consents,
+transactions and interactions set-based from the loaded rows and a per-customer
+activity profile. Secondary indexes and foreign keys of the bulk tables are
+rebuilt once at the end. The whole load is one transaction: it either lands
+completely or not at all.
 """
 
 from __future__ import annotations
