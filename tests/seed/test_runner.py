@@ -166,10 +166,12 @@ async def _fingerprint(db: Database) -> str:
          FROM customer)
         || (SELECT string_agg(concat_ws('|', customer_id, product_id, market_value, opened_at),
             ',' ORDER BY customer_id, product_id) FROM holding)
-        || (SELECT string_agg(concat_ws('|', customer_id, kind, amount, occurred_at),
-            ',' ORDER BY id) FROM transaction)
-        || (SELECT string_agg(concat_ws('|', customer_id, kind, properties::text), ','
-            ORDER BY id) FROM interaction_event))""")  # fmt: skip
+        || (SELECT string_agg(concat_ws('|', customer_id, kind, amount, occurred_at), ','
+            ORDER BY customer_id, occurred_at, kind, amount) FROM transaction)
+        || (SELECT string_agg(concat_ws('|', customer_id, kind, occurred_at, properties::text),
+            ',' ORDER BY customer_id, occurred_at, kind) FROM interaction_event)
+        || (SELECT string_agg(concat_ws('|', customer_id, purpose, granted, occurred_at), ','
+            ORDER BY customer_id, purpose, occurred_at) FROM consent_event))""")  # fmt: skip
     return value
 
 
