@@ -13,8 +13,10 @@ from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
+import asyncpg
 import typer
 from rich.console import Console
+from sqlalchemy.exc import DBAPIError
 
 from cdp.config import Settings, get_settings
 from cdp.db.engine import Database, create_engine, database_url
@@ -22,7 +24,7 @@ from cdp.errors import CdpError
 
 T = TypeVar("T")
 
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # one error, one line
 
 
 @asynccontextmanager
@@ -45,3 +47,21 @@ def run_command(coro: Coroutine[Any, Any, T]) -> T:
     except (OSError, ConnectionError) as exc:
         err_console.print(f"[bold red]error:[/] cannot reach the database: {exc}")
         raise typer.Exit(6) from None
+    except DBAPIError as exc:
+        orig = exc.orig.__cause__ or exc.orig if exc.orig is not None else exc
+        err_console.print(f"[bold red]error:[/] {_explain(orig)}")
+        raise typer.Exit(6) from None
+    except asyncpg.PostgresError as exc:  # raw COPY paths bypass SQLAlchemy's wrapping
+        err_console.print(f"[bold red]error:[/] {_explain(exc)}")
+        raise typer.Exit(6) from None
+
+
+def _explain(exc: BaseException) -> str:
+    """One actionable line for an operator instead of a driver traceback."""
+    name = type(exc).__name__
+    detail = (str(exc).strip().splitlines() or [name])[0]
+    if name == "UndefinedTableError":
+        return f"the database is not migrated ({detail}); run `cdp db upgrade` first"
+    if name == "InvalidCatalogNameError":
+        return f"{detail}; create it or fix CDP_DATABASE_URL"
+    return f"database error: {detail}"

@@ -82,3 +82,22 @@ def test_help_everywhere(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0, result.output
     assert "Usage" in result.output
+
+
+def test_unmigrated_database_says_to_upgrade(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch, use_database: None
+) -> None:
+    _point_at(monkeypatch, empty_database_url)
+    result = runner.invoke(app, ["seed", "--customers", "10"])
+    assert result.exit_code == 6
+    assert "run `cdp db upgrade` first" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_database_is_named(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch, use_database: None
+) -> None:
+    _point_at(monkeypatch, empty_database_url + "_missing")
+    result = runner.invoke(app, ["db", "current"])
+    assert result.exit_code == 6
+    assert "does not exist" in result.output
