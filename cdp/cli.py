@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
-from rich.panel import Panel
 
 from cdp.config import get_settings
 from cdp.db import migrate
@@ -119,17 +118,16 @@ def demo(
     samples = run_command(prepare())
     url = f"http://{settings.host}:{port or settings.port}"
     example = samples[0] if samples else "C0000000001"
-    console.print(
-        Panel.fit(
-            f"GraphiQL:  {url}/graphql\n"
-            f"health:    {url}/healthz   readiness: {url}/readyz   metrics: {url}/metrics\n\n"
-            "Try:\n"
-            f'  {{ customer(customerNo: "{example}") {{ name age city riskLevelLabel tier aum\n'
-            "      holdings { product { code name category riskRating } marketValue } } }\n\n"
-            f"Other large customers: {', '.join(samples[1:]) or '-'}",
-            title="cdp demo",
-        )
-    )
+    for line in (
+        "[bold]cdp demo[/]",
+        f"  GraphiQL   {url}/graphql",
+        f"  health     {url}/healthz    readiness {url}/readyz    metrics {url}/metrics",
+        "  try in GraphiQL:",
+        f'    {{ customer(customerNo: "{example}") {{ name age city riskLevelLabel tier aum',
+        "        holdings { product { code name category riskRating } marketValue } } }",
+        f"  other large customers: {', '.join(samples[1:]) or '-'}",
+    ):
+        console.print(line, soft_wrap=True, highlight=False)
     serve(host=None, port=port, workers=1)
 
 

