@@ -11,22 +11,22 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 import orjson
 
 from cdp.crypto import Cipher
 from cdp.ingest import normalize as n
-from cdp.ingest.normalize.dates import not_future
+from cdp.ingest.normalize.memo import Memo
 
 Payload = dict[str, Any]
 
 
-@dataclass
+@dataclass(slots=True)
 class CustomerRecord:
     source_key: str
     payload: Payload
@@ -34,6 +34,7 @@ class CustomerRecord:
     id_hash: bytes | None
     phone_hash: bytes | None
     content_hash: bytes
+    payload_json: str | None = None  # the sealed payload as stored, once sealed
 
     @property
     def name(self) -> str:
@@ -48,78 +49,113 @@ class CustomerRecord:
         return self.payload.get("birth_date")
 
     def seal(self, cipher: Cipher) -> None:
-        """Encrypt the ID number into the payload (only for records that get written)."""
+        """Encrypt the ID number into the payload and render it as stored (once)."""
+        if self.payload_json is not None:
+            return
         if self.id_number is not None:
             blob = cipher.encrypt(self.id_number)
             self.payload["id_number_enc"] = base64.b64encode(blob).decode()
+        self.payload_json = orjson.dumps(self.payload).decode()
 
 
-def _field(row: Mapping[str, object], key: str, rule: Any, *args: Any) -> Any:
+def _iso_moment(value: object) -> str | None:
+    """A timestamp as the payload stores it (rendering it costs as much as parsing)."""
+    moment = n.parse_datetime(value)
+    return None if moment is None else moment.isoformat()
+
+
+# Columns whose values repeat across a file (see ``Memo``); per process, since the
+# rules are pure.
+_NAME = Memo(n.name)
+_GENDER = Memo(n.gender)
+_DATE = Memo(n.parse_date)
+_ID_TYPE = Memo(n.id_type)
+_TEXT32 = Memo(partial(n.text, max_len=32))
+_TEXT64 = Memo(partial(n.text, max_len=64))
+_AMOUNT = Memo(n.amount)
+_RISK = Memo(n.risk_level)
+_CLASS = Memo(n.investor_class)
+_MOMENT = Memo(_iso_moment)
+
+
+def normalise_customer(row: Mapping[str, object], cipher: Cipher, today: date) -> CustomerRecord:
+    """Validate every field; the first failing one rejects the row.
+
+    One ``try`` covers the row: ``field`` names the column being read, so a rule's
+    rejection is attributed to it without a wrapper call per value.
+    """
+    get = row.get
+    field = "source_key"
     try:
-        return rule(row.get(key), *args)
+        source_key = n.text(get("source_key"), 128)
+        if source_key is None:
+            raise n.Rejection(field, "required", "source_key is required")
+        field = "name"
+        name = _NAME(get("name"))
+        if name is None:
+            raise n.Rejection(field, "required", "name is required")
+        field = "gender"
+        gender = _GENDER(get("gender"))
+        field = "birth_date"
+        birth = _DATE(get("birth_date"))
+        if birth is not None and birth > today:
+            raise n.Rejection(field, "date_out_of_range", f"{birth.isoformat()} is in the future")
+        field = "id_type"
+        id_type = _ID_TYPE(get("id_type")) or "id_card"
+        field = "id_number"
+        ident = n.id_number(get("id_number"), id_type, birth, gender, today)
+        if ident is not None:
+            birth = birth or ident.birth_date
+            gender = gender or ident.gender
+        field = "phone"
+        phone = n.phone(get("phone"))
+        field = "updated_at"
+        updated = _MOMENT(get("updated_at"))
+        field = "onboarded_at"
+        onboarded = _MOMENT(get("onboarded_at")) or updated
+        field = "email"
+        email = n.email(get("email"))
+        field = "province"
+        province = _TEXT32(get("province"))
+        field = "city"
+        city = _TEXT32(get("city"))
+        field = "occupation"
+        occupation = _TEXT64(get("occupation"))
+        field = "annual_income"
+        income = _AMOUNT(get("annual_income"))
+        field = "risk_level"
+        risk = _RISK(get("risk_level"))
+        field = "risk_assessed_at"
+        assessed = _DATE(get("risk_assessed_at"))
+        field = "investor_class"
+        investor_class = _CLASS(get("investor_class"))
+        field = "advisor_no"
+        advisor_no = _TEXT32(get("advisor_no"))
+        field = "branch"
+        branch = _TEXT64(get("branch"))
     except n.Rejection as exc:
-        raise exc.on(key) from None
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def hasher(cipher: Cipher) -> Callable[[str], bytes]:
-    """``cipher.keyed_hash`` through the one-shot C HMAC (same digest, several times faster)."""
-    key = cipher._hash_key
-
-    def keyed_hash(value: str) -> bytes:
-        return hmac.digest(key, value.encode(), "sha256")
-
-    return keyed_hash
-
-
-def normalise_customer(
-    row: Mapping[str, object],
-    cipher: Cipher,
-    today: date,
-    keyed_hash: Callable[[str], bytes] | None = None,
-) -> CustomerRecord:
-    """Validate every field; the first failing one rejects the row."""
-    keyed_hash = keyed_hash or cipher.keyed_hash
-    source_key = _field(row, "source_key", n.text, 128)
-    if source_key is None:
-        raise n.Rejection("source_key", "required", "source_key is required")
-    name = _field(row, "name", n.name)
-    if name is None:
-        raise n.Rejection("name", "required", "name is required")
-    gender = _field(row, "gender", n.gender)
-    birth = _field(row, "birth_date", n.parse_date)
-    birth = _field({"birth_date": birth}, "birth_date", not_future, today)
-    id_type = _field(row, "id_type", n.id_type) or "id_card"
-    ident = _field(row, "id_number", n.id_number, id_type, birth, gender)
-    if ident is not None:
-        birth = birth or ident.birth_date
-        gender = gender or ident.gender
-    phone = _field(row, "phone", n.phone)
-    updated = _field(row, "updated_at", n.parse_datetime)
-    onboarded = _field(row, "onboarded_at", n.parse_datetime) or updated
+        raise exc.on(field) from None
+    keyed_hash = cipher.keyed_hash
     id_hash = keyed_hash(ident.number) if ident is not None else None
     payload: Payload = {
         "name": name,
         "gender": gender,
-        "birth_date": _iso(birth),
+        "birth_date": None if birth is None else birth.isoformat(),
         "id_type": id_type if ident is not None else None,
         "id_number_hash": id_hash.hex() if id_hash is not None else None,
         "phone": phone,
-        "email": _field(row, "email", n.email),
-        "province": _field(row, "province", n.text, 32),
-        "city": _field(row, "city", n.text, 32),
-        "occupation": _field(row, "occupation", n.text, 64),
-        "annual_income": _str(_field(row, "annual_income", n.amount)),
-        "risk_level": _field(row, "risk_level", n.risk_level),
-        "risk_assessed_at": _iso(_field(row, "risk_assessed_at", n.parse_date)),
-        "investor_class": _field(row, "investor_class", n.investor_class),
-        "advisor_no": _field(row, "advisor_no", n.text, 32),
-        "branch": _field(row, "branch", n.text, 64),
-        "onboarded_at": _iso(onboarded),
-        "updated_at": _iso(updated),
+        "email": email,
+        "province": province,
+        "city": city,
+        "occupation": occupation,
+        "annual_income": None if income is None else str(income),
+        "risk_level": risk,
+        "risk_assessed_at": None if assessed is None else assessed.isoformat(),
+        "investor_class": investor_class,
+        "advisor_no": advisor_no,
+        "branch": branch,
+        "onboarded_at": onboarded,
+        "updated_at": updated,
     }
     digest = hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).digest()
     return CustomerRecord(
@@ -130,10 +166,6 @@ def normalise_customer(
         phone_hash=keyed_hash(phone) if phone is not None else None,
         content_hash=digest,
     )
-
-
-def _str(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def now_iso() -> str:

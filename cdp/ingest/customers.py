@@ -17,7 +17,7 @@ import orjson
 from cdp.config import get_settings
 from cdp.crypto import get_cipher
 from cdp.ingest import customer_store as store
-from cdp.ingest.customer_record import CustomerRecord, hasher, normalise_customer, now_iso
+from cdp.ingest.customer_record import CustomerRecord, normalise_customer, now_iso
 from cdp.ingest.identity import Keys, resolve, switchboards
 from cdp.ingest.normalize import Rejection
 from cdp.ingest.normalize.phone import mask
@@ -51,12 +51,11 @@ def _normalise_all(
 ) -> dict[int, CustomerRecord]:
     """Valid records by row index; rejections (and superseded duplicates) into ``items``."""
     cipher, today = get_cipher(), date.today()
-    keyed_hash = hasher(cipher)
     records: dict[int, CustomerRecord] = {}
     seen: dict[str, int] = {}
     for i, row in enumerate(rows):
         try:
-            rec = normalise_customer(row, cipher, today, keyed_hash)
+            rec = normalise_customer(row, cipher, today)
         except Rejection as r:
             key = row.get("source_key")
             items[i] = ItemResult(
@@ -186,7 +185,7 @@ async def ingest_customers(
                 source,
                 records[i].source_key,
                 target[p],
-                _json(records[i].payload),
+                records[i].payload_json,
                 records[i].content_hash,
                 records[i].id_hash,
                 records[i].phone_hash,
@@ -200,7 +199,7 @@ async def ingest_customers(
         [
             (
                 existing[records[i].source_key].id,
-                _json(records[i].payload),
+                records[i].payload_json,
                 records[i].content_hash,
                 records[i].id_hash,
                 records[i].phone_hash,

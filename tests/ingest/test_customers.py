@@ -45,6 +45,28 @@ async def test_merge_by_phone_and_name(session: AsyncWriteSession) -> None:
     assert (result.items[0].status, result.items[0].rule) == ("merged", "phone_name")
 
 
+async def test_landline_and_name_merge_like_a_mobile(session: AsyncWriteSession) -> None:
+    await _run(session, "core_banking", person("A", "周敏", phone="021-68881234"))
+    result = await ingest_batch(
+        session,
+        source="crm",
+        kind="customers",
+        rows=[person("B", "周 敏", phone="+86 21 6888 1234")],
+    )
+    assert (result.items[0].status, result.items[0].rule) == ("merged", "phone_name")
+    assert await scalar(session, "SELECT phone FROM customer") == "02168881234"
+
+
+async def test_shared_landline_is_a_switchboard(session: AsyncWriteSession) -> None:
+    rows = [person(f"S{i}", f"客户{'甲乙丙丁戊己庚'[i]}", phone="(0755)86001234") for i in range(7)]
+    await _run(session, "core_banking", *rows)
+    result = await ingest_batch(
+        session, source="crm", kind="customers", rows=[person("X", "客户甲", phone="075586001234")]
+    )
+    assert result.items[0].status == "created"
+    assert result.switchboards == {"0755****1234"}
+
+
 async def test_merge_by_email_and_name(session: AsyncWriteSession) -> None:
     await _run(session, "core_banking", person("A", "Wang Wu", email="ww@example.com"))
     result = await ingest_batch(

@@ -21,6 +21,9 @@ _SEPARATED = re.compile(
     r"\s*(Z|[+-]\d{2}:?\d{2})?$"
 )
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:[ T]?(\d{2}):?(\d{2}):?(\d{2})?)?$")
+# Zero-padded dates with any of the separators, or none: the usual spellings, parsed
+# without the general rule's folding and time handling.
+_PLAIN_DATE = re.compile(r"(\d{4})([-/.]?)(\d{2})\2(\d{2})", re.ASCII)
 
 
 def _offset(text: str | None) -> timezone:
@@ -68,11 +71,11 @@ def _parts(value: object) -> tuple[datetime, bool] | None:
 
 def parse_date(value: object) -> date | None:
     """A calendar date; a time part, if present, is ignored."""
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+    if isinstance(value, str) and (m := _PLAIN_DATE.fullmatch(value)):
         try:
-            return date.fromisoformat(value)
+            return date(int(m[1]), int(m[3]), int(m[4]))
         except ValueError:
-            pass
+            pass  # no such day: the general rule words the rejection
     parsed = _parts(value)
     if parsed is None:
         return None
