@@ -5,6 +5,7 @@ from cdp.db.models.activity import InteractionEvent, Transaction
 from cdp.db.models.consent import Consent, ConsentEvent
 from cdp.db.models.customer import Advisor, Customer
 from cdp.db.models.household import Household, HouseholdMember, Referral
+from cdp.db.models.idempotency import IdempotencyKey
 from cdp.db.models.ingest import IdentityMerge, ImportRun, Quarantine, SourceRecord
 from cdp.db.models.product import Holding, Product
 from cdp.db.models.security import ApiKey, AuditLog
@@ -20,6 +21,7 @@ __all__ = [
     "Holding",
     "Household",
     "HouseholdMember",
+    "IdempotencyKey",
     "IdentityMerge",
     "ImportRun",
     "InteractionEvent",

@@ -1,0 +1,24 @@
+"""Mutations: one mixin per entity, combined into the schema's one ``Mutation`` type.
+
+Source-system mutations share one path (``batch.run_batch``): the same ingestion as
+``cdp import``, one transaction per request, optional idempotency keys.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.mutations.activity import ActivityMutationMixin
+from schema.mutations.consents import ConsentMutationMixin
+from schema.mutations.customers import CustomerMutationMixin
+from schema.mutations.holdings import HoldingMutationMixin
+
+
+@strawberry.type(description="Changes to the data: source systems push records here.")
+class Mutation(
+    CustomerMutationMixin, HoldingMutationMixin, ActivityMutationMixin, ConsentMutationMixin
+):
+    pass
+
+
+__all__ = ["Mutation"]
