@@ -13,10 +13,10 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
-from strawberry.asgi import GraphQL
 
 from cdp.config import Settings, get_settings
 from cdp.db.engine import Database, create_engine
+from cdp.http.graphql_view import GraphQLView
 from cdp.http.health import healthz, readyz
 from cdp.http.metrics import metrics
 from cdp.http.middleware import RequestContextMiddleware
@@ -25,10 +25,10 @@ from schema import build_schema
 from schema.context import Context
 
 
-class _GraphQL(GraphQL[Context, None]):
+class _GraphQL(GraphQLView[Context]):
     def __init__(self, settings: Settings) -> None:
         production = settings.env == "production"
-        super().__init__(build_schema(), graphql_ide=None if production else "graphiql")
+        super().__init__(build_schema(settings), graphql_ide=None if production else "graphiql")
         self.settings = settings
 
     async def get_context(self, request: Any, response: Any) -> Context:

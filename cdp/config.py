@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     tier_potential_min: int = 500_000
     tier_hnw_min: int = 6_000_000
 
+    # GraphQL request limits, checked before anything runs: nesting depth, aliases,
+    # lexical tokens, and cost (objects a query may resolve, list sizes multiplied).
+    max_depth: int = 12
+    max_aliases: int = 20
+    max_tokens: int = 2000
+    max_cost: int = 25_000
+
     @property
     def embedded(self) -> bool:
         return self.database_url is None
