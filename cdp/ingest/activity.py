@@ -9,11 +9,12 @@ resolved to. Each written row's origin (the customer source record) is kept in
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from cdp.ingest import activity_store as store
-from cdp.ingest.activity_records import BUILDERS, Record
-from cdp.ingest.normalize import Rejection
+from cdp.ingest.activity_records import Record
+from cdp.ingest.prepare import Prepared, Rejected, prepare_rows
 from cdp.ingest.results import BatchResult, ItemResult, Status
 
 
@@ -41,15 +42,17 @@ async def ingest_activity(
     rows: Sequence[Mapping[str, object]],
     numbers: Sequence[int],
     result: BatchResult,
+    prepared: Prepared | None = None,
 ) -> list[ItemResult]:
-    build = BUILDERS[kind]
+    if prepared is None:
+        prepared = prepare_rows(kind, rows, date.today(), seal=False)
     items: dict[int, ItemResult] = {}
     records: dict[int, Record] = {}
-    for i, row in enumerate(rows):
-        try:
-            records[i] = build(row)
-        except Rejection as r:
-            items[i] = _reject(numbers[i], row, r.field, r.code, r.reason)
+    for i, rec in enumerate(prepared):
+        if isinstance(rec, Rejected):
+            items[i] = _reject(numbers[i], rows[i], rec.field, rec.code, rec.reason)
+        else:
+            records[i] = rec
 
     owners = await store.customer_records(pg, source, {r["customer_key"] for r in records.values()})
     codes = {r["product_code"] for r in records.values() if r.get("product_code")}

@@ -15,6 +15,7 @@ from cdp.ingest.columns import check_kind
 from cdp.ingest.customers import ingest_customers
 from cdp.ingest.normalize.text import text
 from cdp.ingest.pg import driver
+from cdp.ingest.prepare import Prepared
 from cdp.ingest.quarantine import quarantine
 from cdp.ingest.results import BatchResult
 
@@ -34,11 +35,14 @@ async def ingest_batch(
     rows: Sequence[Mapping[str, object]],
     run_id: int | None = None,
     row_numbers: Sequence[int] | None = None,
+    prepared: Prepared | None = None,
 ) -> BatchResult:
     """Validate, resolve and write ``rows``; one ``ItemResult`` per row, in order.
 
     ``row_numbers`` label the rows in results and quarantine (file line numbers for
-    imports); by default the rows are numbered from 1.
+    imports); by default the rows are numbered from 1. ``prepared`` is what
+    ``prepare_rows`` made of ``rows`` already (in a worker process, for imports);
+    without it the rows are normalised here.
     """
     check_kind(kind)
     source = check_source(source)
@@ -48,9 +52,9 @@ async def ingest_batch(
         return result
     pg = await driver(session)
     if kind == "customers":
-        items = await ingest_customers(pg, source, rows, numbers, result)
+        items = await ingest_customers(pg, source, rows, numbers, result, prepared)
     else:
-        items = await ingest_activity(pg, source, kind, rows, numbers, result)
+        items = await ingest_activity(pg, source, kind, rows, numbers, result, prepared)
     items.sort(key=lambda it: it.row_number)
     result.items = items
     await quarantine(pg, run_id, source, kind, items)

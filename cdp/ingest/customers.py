@@ -17,11 +17,11 @@ import orjson
 from cdp.config import get_settings
 from cdp.crypto import get_cipher
 from cdp.ingest import customer_store as store
-from cdp.ingest.customer_record import CustomerRecord, normalise_customer, now_iso
+from cdp.ingest.customer_record import CustomerRecord, now_iso
 from cdp.ingest.identity import Keys, resolve, switchboards
-from cdp.ingest.normalize import Rejection
 from cdp.ingest.normalize.phone import mask
 from cdp.ingest.pg import allocate_ids
+from cdp.ingest.prepare import Prepared, Rejected, prepare_rows
 from cdp.ingest.results import BatchResult, ItemResult, Status
 from cdp.ingest.survivorship import (
     FALLBACK_TRUST,
@@ -46,21 +46,21 @@ def _without_meta(payload: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in payload.items() if k != "updated_at"}
 
 
-def _normalise_all(
-    rows: Sequence[Mapping[str, object]], numbers: Sequence[int], items: list[ItemResult | None]
+def _collect(
+    prepared: Prepared,
+    rows: Sequence[Mapping[str, object]],
+    numbers: Sequence[int],
+    items: list[ItemResult | None],
 ) -> dict[int, CustomerRecord]:
     """Valid records by row index; rejections (and superseded duplicates) into ``items``."""
-    cipher, today = get_cipher(), date.today()
     records: dict[int, CustomerRecord] = {}
     seen: dict[str, int] = {}
-    for i, row in enumerate(rows):
-        try:
-            rec = normalise_customer(row, cipher, today)
-        except Rejection as r:
-            key = row.get("source_key")
+    for i, rec in enumerate(prepared):
+        if isinstance(rec, Rejected):
+            key = rows[i].get("source_key")
             items[i] = ItemResult(
                 numbers[i], "rejected", str(key) if key else None, None, None,
-                r.field, r.code, r.reason, dict(row),
+                rec.field, rec.code, rec.reason, dict(rows[i]),
             )  # fmt: skip
             continue
         earlier = seen.get(rec.source_key)
@@ -83,11 +83,14 @@ async def ingest_customers(
     rows: Sequence[Mapping[str, object]],
     numbers: Sequence[int],
     result: BatchResult,
+    prepared: Prepared | None = None,
 ) -> list[ItemResult]:
     settings, cipher = get_settings(), get_cipher()
     trust = settings.source_trust.get(source, 0)
     items: list[ItemResult | None] = [None] * len(rows)
-    records = _normalise_all(rows, numbers, items)
+    if prepared is None:
+        prepared = prepare_rows("customers", rows, date.today(), seal=False)
+    records = _collect(prepared, rows, numbers, items)
     existing = await store.existing_records(pg, source, [r.source_key for r in records.values()])
 
     new: list[int] = []

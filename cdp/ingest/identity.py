@@ -20,9 +20,9 @@ lookups returned; links are applied with union-find under the constraints above.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 RULES = ("id_number", "phone_name", "email_name")
@@ -37,13 +37,6 @@ class Keys:
     email: str | None
     name: str
     birth_date: str | None
-
-
-@dataclass
-class _Group:
-    customer_id: int | None = None
-    id_hashes: set[bytes] = field(default_factory=set)
-    birth_dates: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -63,59 +56,85 @@ def person_token(keys: Keys) -> bytes:
 def switchboards(
     records: Iterable[Keys], candidates: Iterable[tuple[int, Keys]], cap: int
 ) -> set[bytes]:
+    everyone = [*records, *(k for _, k in candidates)]
+    # Distinct people never outnumber a phone's rows: count rows first (in C), and
+    # collect people only for the few phones that could be over the cap.
+    rows = Counter(k.phone_hash for k in everyone if k.phone_hash is not None)
+    suspects = {phone for phone, n in rows.items() if n > cap}
+    if not suspects:
+        return set()
     people: dict[bytes, set[bytes]] = defaultdict(set)
-    for k in [*records, *(k for _, k in candidates)]:
-        if k.phone_hash is not None:
+    for k in everyone:
+        if k.phone_hash in suspects:
             people[k.phone_hash].add(person_token(k))
     return {phone for phone, who in people.items() if len(who) > cap}
 
 
 class _UnionFind:
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-        self.groups = [_Group() for _ in range(size)]
+    """Union-find whose groups carry a customer id and the ID hashes and birth dates
+    seen in them. Most nodes never take part in a union, so a node's sets are made
+    from its keys only when it first does."""
+
+    def __init__(self, keys: Sequence[Keys | None]) -> None:
+        self.parent = list(range(len(keys)))
+        self.keys = keys
+        self.customer: dict[int, int] = {}
+        self.id_hashes: dict[int, set[bytes]] = {}
+        self.birth_dates: dict[int, set[str]] = {}
 
     def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
         return i
+
+    def add(self, node: int, k: Keys) -> None:
+        """Merge ``k``'s ID hash and birth date into ``node``'s (unmerged) group."""
+        self._sets(node)
+        if k.id_hash is not None:
+            self.id_hashes[node].add(k.id_hash)
+        if k.birth_date is not None:
+            self.birth_dates[node].add(k.birth_date)
+
+    def _sets(self, root: int) -> tuple[set[bytes], set[str]]:
+        ids = self.id_hashes.get(root)
+        if ids is None:
+            k = self.keys[root]
+            ids = self.id_hashes[root] = set()
+            births = self.birth_dates[root] = set()
+            if k is not None:
+                if k.id_hash is not None:
+                    ids.add(k.id_hash)
+                if k.birth_date is not None:
+                    births.add(k.birth_date)
+            return ids, births
+        return ids, self.birth_dates[root]
 
     def union(self, a: int, b: int, strict: bool) -> bool:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        ga, gb = self.groups[ra], self.groups[rb]
-        if ga.customer_id is not None and gb.customer_id is not None:
+        ca, cb = self.customer.get(ra), self.customer.get(rb)
+        if ca is not None and cb is not None:
             return False
-        if strict and _conflict(ga.id_hashes, gb.id_hashes):
-            return False
-        if strict and _conflict(ga.birth_dates, gb.birth_dates):
+        ids_a, births_a = self._sets(ra)
+        ids_b, births_b = self._sets(rb)
+        if strict and (_conflict(ids_a, ids_b) or _conflict(births_a, births_b)):
             return False
         if rb < ra:
-            ra, rb, ga, gb = rb, ra, gb, ga
+            ra, rb, ids_a, ids_b, births_a, births_b = rb, ra, ids_b, ids_a, births_b, births_a
         self.parent[rb] = ra
-        if ga.customer_id is None:
-            ga.customer_id = gb.customer_id
-        ga.id_hashes |= gb.id_hashes
-        ga.birth_dates |= gb.birth_dates
+        owner = ca if ca is not None else cb
+        if owner is not None:
+            self.customer[ra] = owner
+        ids_a |= ids_b
+        births_a |= births_b
         return True
 
 
 def _conflict(a: set[Any], b: set[Any]) -> bool:
     return bool(a) and bool(b) and not (a & b)
-
-
-def _rule_keys(k: Keys, blocked: set[bytes]) -> list[tuple[str, object]]:
-    keys: list[tuple[str, object]] = []
-    if k.id_hash is not None:
-        keys.append(("id_number", k.id_hash))
-    name = k.name.casefold()  # "WANG Wu" and "Wang Wu" are one spelling
-    if k.phone_hash is not None and k.phone_hash not in blocked:
-        keys.append(("phone_name", (k.phone_hash, name)))
-    if k.email is not None:
-        keys.append(("email_name", (k.email, name)))
-    return keys
 
 
 def resolve(
@@ -125,31 +144,38 @@ def resolve(
     n = len(records)
     customer_ids = sorted({cid for cid, _ in candidates})
     node_of = {cid: n + i for i, cid in enumerate(customer_ids)}
-    uf = _UnionFind(n + len(customer_ids))
+    uf = _UnionFind([*records, *([None] * len(customer_ids))])
     for cid, node in node_of.items():
-        uf.groups[node].customer_id = cid
-    all_nodes: list[tuple[int, Keys]] = [(i, k) for i, k in enumerate(records)]
-    all_nodes += [(node_of[cid], k) for cid, k in candidates]
-    for node, k in all_nodes:
-        g = uf.groups[uf.find(node)]
+        uf.customer[node] = cid
+    for cid, k in candidates:
+        uf.add(node_of[cid], k)
+    # One pass files every node under its key for each rule; a key shared by one
+    # node links nothing and is skipped.
+    buckets: tuple[dict[object, list[int]], ...] = ({}, {}, {})
+    by_id, by_phone, by_email = buckets
+    nodes = [*enumerate(records), *((node_of[cid], k) for cid, k in candidates)]
+    for node, k in nodes:
         if k.id_hash is not None:
-            g.id_hashes.add(k.id_hash)
-        if k.birth_date is not None:
-            g.birth_dates.add(k.birth_date)
+            by_id.setdefault(k.id_hash, []).append(node)
+        phone = k.phone_hash if k.phone_hash not in blocked else None
+        if phone is not None or k.email is not None:
+            name = k.name.casefold()  # "WANG Wu" and "Wang Wu" are one spelling
+            if phone is not None:
+                by_phone.setdefault((phone, name), []).append(node)
+            if k.email is not None:
+                by_email.setdefault((k.email, name), []).append(node)
     rule_of: dict[int, str] = {}
-    for rule in RULES:
-        buckets: dict[object, list[int]] = defaultdict(list)
-        for node, k in all_nodes:
-            for r, key in _rule_keys(k, blocked):
-                if r == rule:
-                    buckets[key].append(node)
-        for nodes in buckets.values():
+    for rule, bucket in zip(RULES, buckets, strict=True):
+        strict = rule != "id_number"
+        for linked in bucket.values():
+            if len(linked) < 2:
+                continue
             # Existing customers first, so a record joins the person already known.
-            nodes.sort(key=lambda x: (x < n, x))
-            for j in range(1, len(nodes)):
-                other = nodes[j]
-                for prev in nodes[:j]:
-                    if uf.union(prev, other, strict=rule != "id_number"):
+            linked.sort(key=lambda x: (x < n, x))
+            for j in range(1, len(linked)):
+                other = linked[j]
+                for prev in linked[:j]:
+                    if uf.union(prev, other, strict):
                         for x in (prev, other):
                             if x < n:
                                 rule_of.setdefault(x, rule)
@@ -157,7 +183,7 @@ def resolve(
     result: list[Resolution] = []
     for i in range(n):
         root = uf.find(i)
-        owner = uf.groups[root].customer_id
+        owner = uf.customer.get(root)
         if owner is not None:
             result.append(Resolution(owner, None, rule_of.get(i)))
         elif root == i:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from cdp.db.engine import Database
 from cdp.ingest.batch import check_source, ingest_batch
 from cdp.ingest.columns import check_kind
 from cdp.ingest.pg import driver
+from cdp.ingest.pipeline import Preparer
+from cdp.ingest.prepare import Prepared
 from cdp.ingest.quarantine import quarantine
 from cdp.ingest.readers import SourceRow, csv_header, read_batches
 from cdp.ingest.rejects import RejectsWriter
@@ -90,7 +93,13 @@ def _unreadable(row: SourceRow) -> ItemResult:
     )  # fmt: skip
 
 
-async def _one_batch(db: Database, rows: list[SourceRow], report: ImportReport) -> BatchResult:
+def _readable(rows: list[SourceRow]) -> list[dict[str, object]]:
+    return [r.values for r in rows if r.error is None]
+
+
+async def _one_batch(
+    db: Database, rows: list[SourceRow], report: ImportReport, prepared: Prepared | None
+) -> BatchResult:
     good = [r for r in rows if r.error is None]
     bad = [_unreadable(r) for r in rows if r.error is not None]
     async with db.write_session() as session:
@@ -101,6 +110,7 @@ async def _one_batch(db: Database, rows: list[SourceRow], report: ImportReport) 
             rows=[r.values for r in good],
             run_id=report.run_id,
             row_numbers=[r.number for r in good],
+            prepared=prepared,
         )
         if bad:
             await quarantine(await driver(session), report.run_id, report.source, report.kind, bad)
@@ -129,15 +139,28 @@ async def import_file(
     rejects = RejectsWriter(rejects_path, csv_header(path)) if rejects_path else None
     try:
         batch = first
-        while batch is not None:
-            result = await _one_batch(db, batch, report)
-            report.read += len(batch)
-            report.add(result)
-            if rejects is not None:
-                rejects.write(result.rejected)
-            if progress is not None:
-                progress(len(batch))
-            batch = next(batches, None)
+        following = next(batches, None)
+        # A file of one batch is done in-process; longer ones prepare batch N+1 in a
+        # worker while batch N is written.
+        async with AsyncExitStack() as stack:
+            preparer = None
+            if following is not None:
+                preparer = await stack.enter_async_context(Preparer(kind))
+            pending = preparer.submit(_readable(batch)) if preparer and batch else None
+            while batch is not None:
+                upcoming = None
+                if preparer is not None and following is not None:
+                    upcoming = preparer.submit(_readable(following))
+                prepared = await pending if pending is not None else None
+                result = await _one_batch(db, batch, report, prepared)
+                report.read += len(batch)
+                report.add(result)
+                if rejects is not None:
+                    rejects.write(result.rejected)
+                if progress is not None:
+                    progress(len(batch))
+                batch, pending = following, upcoming
+                following = next(batches, None) if batch is not None else None
     except BaseException:
         await _finish_run(db, report, "failed")
         raise

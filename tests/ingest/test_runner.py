@@ -173,3 +173,24 @@ async def test_missing_columns_are_listed(fresh_database: MakeDb, tmp_path: Path
         )
     with pytest.raises(InvalidInput, match="unknown kind"):
         await import_file(db, path, source="crm", kind="people", rejects_path=None, progress=None)
+
+
+async def test_batches_prepared_in_a_worker_give_the_same_results(
+    fresh_database: MakeDb, tmp_path: Path
+) -> None:
+    outcomes = []
+    for batch_size in (100, 2):  # one batch in-process; several through the worker
+        db = await fresh_database()
+        seen: list[object] = []
+        for name, source in (("customers_core_banking.csv", "core_banking"),
+                             ("customers_crm.jsonl", "crm")):  # fmt: skip
+            report = await import_file(
+                db, EXAMPLES / name, source=source, kind="customers",
+                rejects_path=tmp_path / f"{batch_size}-{source}.csv", progress=None,
+                batch_size=batch_size,
+            )  # fmt: skip
+            seen += [report.summary(), [(i.row_number, i.code) for i in report.rejected_sample]]
+        seen.append(await _count(db, "SELECT count(DISTINCT customer_id) FROM source_record"))
+        outcomes.append(seen)
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][-1] == 3
