@@ -34,8 +34,15 @@ typecheck: $(VENV)/.installed-dev
 imports: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
 
+# The graphql-http conformance audits (Node) that tests/http/test_audit.py runs;
+# reinstalled only when the lock file changes.
+AUDIT := tests/http/audit
+$(AUDIT)/node_modules/.installed: $(AUDIT)/package.json $(AUDIT)/package-lock.json
+	cd $(AUDIT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # pytest exits 5 when it collects nothing; that is a broken suite, not a pass.
-pytest: $(VENV)/.installed-dev
+pytest: $(VENV)/.installed-dev $(AUDIT)/node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
 
@@ -46,5 +53,8 @@ bench: $(VENV)/.installed-dev  ## benchmarks; each prints a table with its basel
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_identity.py
 
+schema: $(VENV)/.installed  ## regenerate the SDL contract schema/schema.graphql
+	$(BIN)/python -m schema.export
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(AUDIT)/node_modules
