@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     tier_potential_min: int = 500_000
     tier_hnw_min: int = 6_000_000
 
+    # The most items one page of a GraphQL connection may hold; asking for more is an
+    # input error rather than a silent cut, so clients notice.
+    max_page_size: int = 100
+
     # GraphQL request limits, checked before anything runs: nesting depth, aliases,
     # lexical tokens, and cost (objects a query may resolve, list sizes multiplied).
     max_depth: int = 12

@@ -10,7 +10,18 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdp.crypto import get_cipher
-from cdp.db.models import Advisor, Customer, Holding, Household, HouseholdMember, Product
+from cdp.db.models import (
+    Advisor,
+    Consent,
+    Customer,
+    Holding,
+    Household,
+    HouseholdMember,
+    InteractionEvent,
+    Product,
+    Referral,
+    Transaction,
+)
 
 _seq = itertools.count(1)
 
@@ -104,3 +115,84 @@ async def create_household(
         )
     await session.flush()
     return household
+
+
+async def create_customers(session: AsyncSession, count: int, **overrides: Any) -> list[Customer]:
+    """``count`` customers in one flush (for lists and pagination)."""
+    customers = []
+    for _ in range(count):
+        n = _next()
+        values: dict[str, Any] = {
+            "customer_no": f"T{n:09d}",
+            "name": f"测试{n}",
+            "birth_date": date(1980, 1, 1),
+            "risk_level": 3,
+            "onboarded_at": datetime(2024, 1, 1, tzinfo=UTC),
+        }
+        customers.append(Customer(**(values | overrides)))
+    session.add_all(customers)
+    await session.flush()
+    return customers
+
+
+async def create_referral(
+    session: AsyncSession, referrer: Customer, referee: Customer, **overrides: Any
+) -> Referral:
+    values: dict[str, Any] = {
+        "referrer_id": referrer.id,
+        "referee_id": referee.id,
+        "referred_at": datetime(2024, 3, 1, tzinfo=UTC),
+        "channel": "friend",
+    }
+    referral = Referral(**(values | overrides))
+    session.add(referral)
+    await session.flush()
+    return referral
+
+
+async def create_consent(
+    session: AsyncSession, customer: Customer, purpose: str, **overrides: Any
+) -> Consent:
+    values: dict[str, Any] = {
+        "customer_id": customer.id,
+        "purpose": purpose,
+        "granted": True,
+        "source": "app",
+        "updated_at": datetime(2024, 2, 1, tzinfo=UTC),
+    }
+    consent = Consent(**(values | overrides))
+    session.add(consent)
+    await session.flush()
+    return consent
+
+
+async def create_transaction(
+    session: AsyncSession, customer: Customer, product: Product | None = None, **overrides: Any
+) -> Transaction:
+    values: dict[str, Any] = {
+        "customer_id": customer.id,
+        "product_id": product.id if product else None,
+        "kind": "purchase",
+        "amount": Decimal("1000.00"),
+        "channel": "app",
+        "occurred_at": datetime(2024, 6, 1, tzinfo=UTC),
+    }
+    transaction = Transaction(**(values | overrides))
+    session.add(transaction)
+    await session.flush()
+    return transaction
+
+
+async def create_interaction(
+    session: AsyncSession, customer: Customer, **overrides: Any
+) -> InteractionEvent:
+    values: dict[str, Any] = {
+        "customer_id": customer.id,
+        "kind": "login",
+        "occurred_at": datetime(2024, 6, 1, tzinfo=UTC),
+        "properties": {},
+    }
+    event = InteractionEvent(**(values | overrides))
+    session.add(event)
+    await session.flush()
+    return event

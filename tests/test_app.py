@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from decimal import Decimal
-from typing import Any
 
 import httpx
 import pytest
@@ -12,8 +10,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from cdp.app import create_app
 from cdp.config import get_settings
-from cdp.db.engine import AsyncWriteSession, Database
-from tests.factories import create_customer, create_holding, create_product
+from cdp.db.engine import Database
 
 
 async def _client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
@@ -39,50 +36,6 @@ async def broken_client() -> AsyncIterator[httpx.AsyncClient]:
             yield c
     finally:
         await engine.dispose()
-
-
-async def _gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
-    response = await client.post("/graphql", json={"query": query, "variables": variables})
-    body: dict[str, Any] = response.json()
-    return body
-
-
-CUSTOMER_QUERY = """
-query($no: String!) {
-  customer(customerNo: $no) {
-    customerNo name riskLevel riskLevelLabel aum tier
-    holdings { marketValue product { code category riskRating } }
-  }
-}
-"""
-
-
-async def test_customer_with_holdings(
-    client: httpx.AsyncClient, session: AsyncWriteSession
-) -> None:
-    customer = await create_customer(session, risk_level=4)
-    fund = await create_product(session, category="mutual_fund", risk_rating=4)
-    deposit = await create_product(session, category="deposit", risk_rating=1)
-    await create_holding(session, customer, fund, market_value=Decimal("400000"))
-    await create_holding(session, customer, deposit, market_value=Decimal("200000"))
-
-    body = await _gql(client, CUSTOMER_QUERY, no=customer.customer_no)
-
-    assert "errors" not in body
-    data = body["data"]["customer"]
-    assert data["customerNo"] == customer.customer_no
-    assert data["riskLevelLabel"] == "C4 成长型"
-    assert Decimal(data["aum"]) == Decimal("600000")
-    assert data["tier"] == "POTENTIAL"
-    assert [h["product"]["code"] for h in data["holdings"]] == [fund.code, deposit.code]
-
-
-async def test_unknown_customer_is_a_typed_error(client: httpx.AsyncClient) -> None:
-    body = await _gql(client, CUSTOMER_QUERY, no="NOPE")
-    assert body["data"] is None
-    [error] = body["errors"]
-    assert error["extensions"]["code"] == "NOT_FOUND"
-    assert "NOPE" in error["message"]
 
 
 async def test_invalid_document_is_a_validation_error(client: httpx.AsyncClient) -> None:

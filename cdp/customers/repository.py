@@ -1,40 +1,71 @@
-"""All SQL of the customer domain."""
+"""All SQL that reads customers themselves.
+
+Every method that returns customers takes ``scope``: a row-scope predicate over
+``customer`` supplied by the permission layer (an advisor sees their own
+customers, a partner the consenting ones). ``None`` means unrestricted. The scope
+is ANDed into lists, counts and single lookups alike, so no path reads around it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cdp.db.models import Customer, Holding, Product
+from cdp import keyset
+from cdp.customers.columns import select_customers
+from cdp.customers.filters import CustomerFilter, FilterContext, compile_filter
+from cdp.db.models import Customer, Holding
+from cdp.keyset import AnyRow
+
+Scope = ColumnElement[bool] | None
+
+
+def _scoped(condition: ColumnElement[bool], scope: Scope) -> ColumnElement[bool]:
+    return condition if scope is None else condition & scope
+
+
+# Merged-away records live on in their survivor; lists show golden customers only.
+_LISTED = Customer.status != "merged"
 
 
 class CustomerRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get_by_customer_no(self, customer_no: str) -> Customer | None:
-        stmt = select(Customer).where(Customer.customer_no == customer_no)
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+    async def page(
+        self,
+        *,
+        where: CustomerFilter | None,
+        ordering: keyset.Ordering,
+        window: keyset.Window,
+        filter_context: FilterContext,
+        scope: Scope = None,
+    ) -> keyset.Page[AnyRow]:
+        condition = _scoped(_LISTED & compile_filter(where, filter_context), scope)
+        stmt = keyset.apply(select_customers().where(condition), ordering, window)
+        rows = (await self.session.execute(stmt)).all()
+        return keyset.page(rows, window)
 
-    async def holdings_with_products(
-        self, customer_ids: Sequence[int]
-    ) -> Sequence[tuple[Holding, Product]]:
-        stmt = (
-            select(Holding, Product)
-            .join(Product, Product.id == Holding.product_id)
-            .where(Holding.customer_id.in_(customer_ids))
-            .order_by(Holding.customer_id, Holding.market_value.desc(), Holding.id)
-        )
-        return [(h, p) for h, p in (await self.session.execute(stmt)).all()]
+    async def count(
+        self,
+        *,
+        where: CustomerFilter | None,
+        filter_context: FilterContext,
+        scope: Scope = None,
+    ) -> int:
+        condition = _scoped(_LISTED & compile_filter(where, filter_context), scope)
+        stmt = select(func.count()).select_from(Customer).where(condition)
+        return int((await self.session.execute(stmt)).scalar_one())
 
-    async def aum(self, customer_id: int) -> Decimal:
-        stmt = select(func.coalesce(func.sum(Holding.market_value), 0)).where(
-            Holding.customer_id == customer_id
-        )
-        return Decimal((await self.session.execute(stmt)).scalar_one())
+    async def by_ids(self, ids: Sequence[int], *, scope: Scope = None) -> Sequence[AnyRow]:
+        stmt = select_customers().where(_scoped(Customer.id.in_(ids), scope))
+        return (await self.session.execute(stmt)).all()
+
+    async def by_customer_no(self, customer_no: str, *, scope: Scope = None) -> AnyRow | None:
+        stmt = select_customers().where(_scoped(Customer.customer_no == customer_no, scope))
+        return (await self.session.execute(stmt)).one_or_none()
 
     async def sample_customer_nos(self, limit: int) -> list[str]:
         """Customer numbers with the largest AUM: good examples for the demo."""

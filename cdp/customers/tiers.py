@@ -29,3 +29,26 @@ def age_on(birth_date: date, today: date) -> int:
 
 
 RISK_LABELS = {1: "C1 保守型", 2: "C2 稳健型", 3: "C3 平衡型", 4: "C4 成长型", 5: "C5 进取型"}
+
+
+def tier_bounds(tier: Tier, settings: Settings) -> tuple[Decimal | None, Decimal | None]:
+    """The AUM range ``[low, high)`` of a tier; ``None`` is unbounded."""
+    potential, hnw = Decimal(settings.tier_potential_min), Decimal(settings.tier_hnw_min)
+    if tier is Tier.MASS:
+        return None, potential
+    if tier is Tier.POTENTIAL:
+        return potential, hnw
+    return hnw, None
+
+
+def years_before(day: date, years: int) -> date:
+    """The same calendar day ``years`` earlier; 29 February falls back to the 28th."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def risk_assessment_expired(assessed_at: date | None, today: date) -> bool:
+    """An assessment older than one year no longer counts (a missing one never did)."""
+    return assessed_at is None or assessed_at < years_before(today, 1)

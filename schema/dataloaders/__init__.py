@@ -1,0 +1,1 @@
+"""Batch loading: one DataLoader per relation, and look-ahead for lists of objects."""

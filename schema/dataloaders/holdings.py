@@ -1,26 +1,18 @@
-"""Holdings (with their product) of many customers in one statement."""
+"""Holdings (each with its product's columns) of many customers in one statement."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
 
-from strawberry.dataloader import DataLoader
-
-from cdp.customers.repository import CustomerRepository
-from cdp.db.engine import AsyncReadSession
-from cdp.db.models import Holding, Product
-
-HoldingRow = tuple[Holding, Product]
+from cdp.customers.holdings import HoldingRepository
+from cdp.keyset import AnyRow
+from schema.dataloaders.base import BatchLoader
 
 
-class HoldingsLoader(DataLoader[int, list[HoldingRow]]):
-    def __init__(self, session: AsyncReadSession) -> None:
-        self._repo = CustomerRepository(session)
-        super().__init__(load_fn=self._load)
-
-    async def _load(self, customer_ids: Sequence[int]) -> list[list[HoldingRow]]:
-        by_customer: dict[int, list[HoldingRow]] = defaultdict(list)
-        for holding, product in await self._repo.holdings_with_products(customer_ids):
-            by_customer[holding.customer_id].append((holding, product))
+class HoldingsLoader(BatchLoader[int, list[AnyRow]]):
+    async def fetch(self, customer_ids: list[int]) -> Sequence[list[AnyRow]]:
+        by_customer: dict[int, list[AnyRow]] = defaultdict(list)
+        for row in await HoldingRepository(self.deps.session).with_products(customer_ids):
+            by_customer[row.customer_id].append(row)
         return [by_customer.get(cid, []) for cid in customer_ids]

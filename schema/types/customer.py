@@ -2,88 +2,117 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from cdp.customers.tiers import RISK_LABELS, Tier, age_on, tier_for
-from cdp.db.models import Customer as CustomerRow
+from schema.dataloaders.activity_pages import interactions_page, transactions_page
+from schema.relay import Connection, Node
+from schema.types.advisor import Advisor
+from schema.types.asset_tier import Tier
+from schema.types.category_amount import CategoryAmount
+from schema.types.consent import Consent
 from schema.types.holding import Holding
 from schema.types.info import Info
+from schema.types.interaction_event import InteractionEvent
+from schema.types.tag import Tag
+from schema.types.transaction import Transaction
 
-AssetTier = strawberry.enum(
-    Tier,
-    name="AssetTier",
-    description="Asset tier by AUM: MASS 大众, POTENTIAL 潜力, HIGH_NET_WORTH 高净值.",
-)
+if TYPE_CHECKING:
+    from schema.types.household import Household
+    from schema.types.referral import Referral
+
+_KINDS = "Only these kinds; all when omitted."
+_SINCE = "Only from this instant on (inclusive)."
+_UNTIL = "Only before this instant (exclusive)."
+_FIRST = "Page size, newest first (at most the configured maximum, default that maximum)."
+_AFTER = "Cursor of the last item of the previous page."
 
 
 @strawberry.type(description="A golden customer: one person after identity resolution.")
-class Customer:
-    row: strawberry.Private[CustomerRow]
+class Customer(Node):
+    """Every field but the paged histories is a plain attribute, filled when the object
+    is built (see ``schema.dataloaders.assemble``): graphql-core's default resolver
+    then reads them without per-field resolver calls."""
 
-    @strawberry.field(description="Customer number, stable and unique.")
-    def customer_no(self) -> str:
-        return self.row.customer_no
+    pk: strawberry.Private[int]
+    advisor_pk: strawberry.Private[int | None]
+    customer_no: str = strawberry.field(description="Customer number, stable and unique.")
+    name: str = strawberry.field(description="Full name.")
+    gender: str | None = strawberry.field(description="M or F.")
+    birth_date: date | None = strawberry.field(description="Date of birth.")
+    age: int | None = strawberry.field(description="Age in whole years today.")
+    province: str | None = strawberry.field(description="Province of residence.")
+    city: str | None = strawberry.field(description="City of residence.")
+    occupation: str | None = strawberry.field(description="Occupation.")
+    annual_income: Decimal | None = strawberry.field(description="Declared annual income, yuan.")
+    risk_level: int | None = strawberry.field(
+        description="Risk tolerance level 1–5 (C1 conservative … C5 aggressive)."
+    )
+    risk_level_label: str | None = strawberry.field(
+        description="Risk level with its label, e.g. 'C3 平衡型'."
+    )
+    risk_assessed_at: date | None = strawberry.field(description="Date of the risk assessment.")
+    risk_assessment_expired: bool = strawberry.field(
+        description="True when the risk assessment is missing or older than one year."
+    )
+    investor_class: str = strawberry.field(description="ordinary or professional investor.")
+    branch: str | None = strawberry.field(description="Branch that serves the customer.")
+    onboarded_at: datetime = strawberry.field(description="When the customer relationship began.")
+    status: str = strawberry.field(description="active, dormant, closed or merged.")
+    aum: Decimal = strawberry.field(
+        description="Assets under management: the sum of holdings' market value, in yuan."
+    )
+    tier: Tier = strawberry.field(description="Asset tier by AUM (thresholds are configurable).")
+    aum_by_category: list[CategoryAmount] = strawberry.field(
+        default_factory=list, description="AUM split by product category, largest first."
+    )
+    holdings: list[Holding] = strawberry.field(
+        default_factory=list, description="Holdings, largest market value first."
+    )
+    household: Annotated[Household, strawberry.lazy("schema.types.household")] | None = (
+        strawberry.field(default=None, description="The customer's household, if any.")
+    )
+    household_relation: str | None = strawberry.field(
+        default=None, description="Relation to the head of the household, if in one."
+    )
+    referred_by: Annotated[Referral, strawberry.lazy("schema.types.referral")] | None = (
+        strawberry.field(default=None, description="Who referred this customer, if anyone.")
+    )
+    referrals: list[Annotated[Referral, strawberry.lazy("schema.types.referral")]] = (
+        strawberry.field(default_factory=list, description="Customers this customer referred.")
+    )
+    advisor: Advisor | None = strawberry.field(
+        default=None, description="The assigned relationship manager."
+    )
+    consents: list[Consent] = strawberry.field(
+        default_factory=list, description="Current consent per purpose."
+    )
+    tags: list[Tag] = strawberry.field(
+        default_factory=list,
+        description="Tag values with explanations, as computed by the tag engine.",
+    )
 
-    @strawberry.field(description="Full name.")
-    def name(self) -> str:
-        return self.row.name
+    @strawberry.field(description="Transactions, newest first, filterable by kind and time.")
+    async def transactions(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=_FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=_AFTER)] = None,
+        kinds: Annotated[list[str] | None, strawberry.argument(description=_KINDS)] = None,
+        since: Annotated[datetime | None, strawberry.argument(description=_SINCE)] = None,
+        until: Annotated[datetime | None, strawberry.argument(description=_UNTIL)] = None,
+    ) -> Connection[Transaction]:
+        return await transactions_page(info, self.pk, first, after, kinds, since, until)
 
-    @strawberry.field(description="M or F.")
-    def gender(self) -> str | None:
-        return self.row.gender
-
-    @strawberry.field(description="Date of birth.")
-    def birth_date(self) -> date | None:
-        return self.row.birth_date
-
-    @strawberry.field(description="Age in whole years today.")
-    def age(self) -> int | None:
-        return age_on(self.row.birth_date, date.today()) if self.row.birth_date else None
-
-    @strawberry.field(description="Province of residence.")
-    def province(self) -> str | None:
-        return self.row.province
-
-    @strawberry.field(description="City of residence.")
-    def city(self) -> str | None:
-        return self.row.city
-
-    @strawberry.field(description="Occupation.")
-    def occupation(self) -> str | None:
-        return self.row.occupation
-
-    @strawberry.field(description="Risk tolerance level 1–5 (C1 conservative … C5 aggressive).")
-    def risk_level(self) -> int | None:
-        return self.row.risk_level
-
-    @strawberry.field(description="Risk level with its label, e.g. 'C3 平衡型'.")
-    def risk_level_label(self) -> str | None:
-        return RISK_LABELS.get(self.row.risk_level) if self.row.risk_level else None
-
-    @strawberry.field(description="ordinary or professional investor.")
-    def investor_class(self) -> str:
-        return self.row.investor_class
-
-    @strawberry.field(description="When the customer relationship began.")
-    def onboarded_at(self) -> datetime:
-        return self.row.onboarded_at
-
-    @strawberry.field(description="active, dormant, closed or merged.")
-    def status(self) -> str:
-        return self.row.status
-
-    @strawberry.field(description="Holdings, largest market value first.")
-    async def holdings(self, info: Info) -> list[Holding]:
-        rows = await info.context.holdings.load(self.row.id)
-        return [Holding(row=h, product_row=p) for h, p in rows]
-
-    @strawberry.field(description="Assets under management: the sum of holdings' market value.")
-    async def aum(self, info: Info) -> Decimal:
-        rows = await info.context.holdings.load(self.row.id)
-        return sum((h.market_value for h, _ in rows), Decimal(0))
-
-    @strawberry.field(description="Asset tier by AUM (thresholds are configurable).")
-    async def tier(self, info: Info) -> Tier:
-        rows = await info.context.holdings.load(self.row.id)
-        return tier_for(sum((h.market_value for h, _ in rows), Decimal(0)), info.context.settings)
+    @strawberry.field(description="Interaction events, newest first, by kind and time.")
+    async def interactions(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=_FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=_AFTER)] = None,
+        kinds: Annotated[list[str] | None, strawberry.argument(description=_KINDS)] = None,
+        since: Annotated[datetime | None, strawberry.argument(description=_SINCE)] = None,
+        until: Annotated[datetime | None, strawberry.argument(description=_UNTIL)] = None,
+    ) -> Connection[InteractionEvent]:
+        return await interactions_page(info, self.pk, first, after, kinds, since, until)

@@ -1,35 +1,34 @@
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import strawberry
 
-from cdp.db.models import Product as ProductRow
+from schema.relay import Node
+from schema.types.info import Info
 
 
 @strawberry.type(description="A product on the shelf: deposit, fund, insurance, trust and so on.")
-class Product:
-    row: strawberry.Private[ProductRow]
-
-    @strawberry.field(description="Product code, unique across the catalogue.")
-    def code(self) -> str:
-        return self.row.code
-
-    @strawberry.field(description="Display name.")
-    def name(self) -> str:
-        return self.row.name
-
-    @strawberry.field(
+class Product(Node):
+    pk: strawberry.Private[int]
+    code: str = strawberry.field(description="Product code, unique across the catalogue.")
+    name: str = strawberry.field(description="Display name.")
+    category: str = strawberry.field(
         description="Category: deposit, wealth_management, mutual_fund, insurance, "
         "trust, bond or private_fund."
     )
-    def category(self) -> str:
-        return self.row.category
+    risk_rating: int = strawberry.field(description="Risk rating 1–5 (R1 lowest, R5 highest).")
+    risk_rating_label: str = strawberry.field(description="Risk rating as shown, e.g. 'R3'.")
+    min_investment: Decimal = strawberry.field(description="Minimum investment in yuan.")
+    term_days: int | None = strawberry.field(description="Term in days; null when open-ended.")
+    expected_yield: Decimal | None = strawberry.field(
+        description="Expected annual yield as a fraction (0.035 is 3.5%), when published."
+    )
+    currency: str = strawberry.field(description="ISO 4217 currency code.")
+    status: str = strawberry.field(description="on_sale, suspended or closed.")
+    launched_at: date = strawberry.field(description="Launch date.")
 
-    @strawberry.field(description="Risk rating 1–5 (R1 lowest, R5 highest).")
-    def risk_rating(self) -> int:
-        return self.row.risk_rating
-
-    @strawberry.field(description="Minimum investment in yuan.")
-    def min_investment(self) -> Decimal:
-        return self.row.min_investment
+    @strawberry.field(description="How many customers hold this product.")
+    async def holder_count(self, info: Info) -> int:
+        return await info.context.loaders.holder_counts.load(self.pk)

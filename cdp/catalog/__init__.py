@@ -1,0 +1,1 @@
+"""Reference data customers hang off: the product shelf and the advisors."""

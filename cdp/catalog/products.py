@@ -1,0 +1,72 @@
+"""All SQL that reads products."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, distinct, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cdp import keyset
+from cdp.db.models import Holding, Product
+from cdp.keyset import AnyRow
+
+PRODUCT_COLUMNS = (
+    Product.id,
+    Product.code,
+    Product.name,
+    Product.category,
+    Product.risk_rating,
+    Product.min_investment,
+    Product.term_days,
+    Product.expected_yield,
+    Product.currency,
+    Product.status,
+    Product.launched_at,
+)
+
+PRODUCT_ORDERING = keyset.Ordering("code", Product.code, Product.id, "code", str)
+
+
+def _where(categories: Sequence[str] | None, scope: ColumnElement[bool] | None) -> Any:
+    condition = Product.category.in_(categories) if categories else Product.id.is_not(None)
+    return condition if scope is None else condition & scope
+
+
+class ProductRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def page(
+        self,
+        *,
+        categories: Sequence[str] | None,
+        ordering: keyset.Ordering,
+        window: keyset.Window,
+        scope: ColumnElement[bool] | None = None,
+    ) -> keyset.Page[AnyRow]:
+        stmt = select(*PRODUCT_COLUMNS).where(_where(categories, scope))
+        rows = (await self.session.execute(keyset.apply(stmt, ordering, window))).all()
+        return keyset.page(rows, window)
+
+    async def count(
+        self, *, categories: Sequence[str] | None, scope: ColumnElement[bool] | None = None
+    ) -> int:
+        stmt = select(func.count()).select_from(Product).where(_where(categories, scope))
+        return int((await self.session.execute(stmt)).scalar_one())
+
+    async def by_ids(
+        self, ids: Sequence[int], *, scope: ColumnElement[bool] | None = None
+    ) -> Sequence[AnyRow]:
+        condition = Product.id.in_(ids) if scope is None else Product.id.in_(ids) & scope
+        return (await self.session.execute(select(*PRODUCT_COLUMNS).where(condition))).all()
+
+    async def holder_counts(self, product_ids: Sequence[int]) -> dict[int, int]:
+        """Distinct customers holding each product (products nobody holds are absent)."""
+        stmt = (
+            select(Holding.product_id, func.count(distinct(Holding.customer_id)))
+            .where(Holding.product_id.in_(product_ids))
+            .group_by(Holding.product_id)
+        )
+        return {pid: n for pid, n in (await self.session.execute(stmt)).all()}

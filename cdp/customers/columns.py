@@ -1,0 +1,48 @@
+"""What a customer row carries on read paths: profile columns and AUM, never secrets.
+
+Read paths select these columns instead of ORM entities: lists of hundreds of
+customers are built straight from result rows, without identity-map overhead.
+Phone, e-mail and ID number are left out on purpose until field permissions decide
+how they are shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+
+from cdp.db.models import Customer, Holding
+
+# Correlated, so it costs one index lookup per returned customer; usable in WHERE
+# and ORDER BY as well, where AUM filters and sorting need it.
+AUM: ColumnElement[Any] = (
+    select(func.coalesce(func.sum(Holding.market_value), 0))
+    .where(Holding.customer_id == Customer.id)
+    .correlate(Customer)
+    .scalar_subquery()
+)
+
+PROFILE_COLUMNS = (
+    Customer.id,
+    Customer.customer_no,
+    Customer.name,
+    Customer.gender,
+    Customer.birth_date,
+    Customer.province,
+    Customer.city,
+    Customer.occupation,
+    Customer.annual_income,
+    Customer.risk_level,
+    Customer.risk_assessed_at,
+    Customer.investor_class,
+    Customer.advisor_id,
+    Customer.branch,
+    Customer.onboarded_at,
+    Customer.status,
+)
+
+
+def select_customers(*extra: Any) -> Select[*tuple[Any, ...]]:
+    """Profile columns plus ``aum``, and any extra columns of joined tables."""
+    return select(*PROFILE_COLUMNS, AUM.label("aum"), *extra)

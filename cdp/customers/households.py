@@ -1,0 +1,92 @@
+"""All SQL that reads households and their members.
+
+A household's AUM is the sum over its members' holdings. Member lists take the
+customer row scope, so a member the caller may not see is left out rather than
+leaked through the household.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cdp import keyset
+from cdp.customers.columns import select_customers
+from cdp.db.models import Customer, Holding, Household, HouseholdMember
+from cdp.keyset import AnyRow
+
+HOUSEHOLD_AUM: ColumnElement[Any] = (
+    select(func.coalesce(func.sum(Holding.market_value), 0))
+    .join(HouseholdMember, HouseholdMember.customer_id == Holding.customer_id)
+    .where(HouseholdMember.household_id == Household.id)
+    .correlate(Household)
+    .scalar_subquery()
+)
+
+HOUSEHOLD_COLUMNS = (
+    Household.id,
+    Household.household_no,
+    Household.name,
+    Household.created_at,
+    HOUSEHOLD_AUM.label("aum"),
+)
+
+HOUSEHOLD_ORDERING = keyset.Ordering(
+    "household_no", Household.household_no, Household.id, "household_no", str
+)
+
+Scope = ColumnElement[bool] | None
+
+
+def _scoped(condition: ColumnElement[bool], scope: Scope) -> ColumnElement[bool]:
+    return condition if scope is None else condition & scope
+
+
+class HouseholdRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def page(self, *, window: keyset.Window, scope: Scope = None) -> keyset.Page[AnyRow]:
+        stmt = select(*HOUSEHOLD_COLUMNS).where(_scoped(Household.id.is_not(None), scope))
+        rows = (await self.session.execute(keyset.apply(stmt, HOUSEHOLD_ORDERING, window))).all()
+        return keyset.page(rows, window)
+
+    async def count(self, *, scope: Scope = None) -> int:
+        stmt = select(func.count()).select_from(Household)
+        if scope is not None:
+            stmt = stmt.where(scope)
+        return int((await self.session.execute(stmt)).scalar_one())
+
+    async def by_ids(self, ids: Sequence[int], *, scope: Scope = None) -> Sequence[AnyRow]:
+        stmt = select(*HOUSEHOLD_COLUMNS).where(_scoped(Household.id.in_(ids), scope))
+        return (await self.session.execute(stmt)).all()
+
+    async def memberships(self, customer_ids: Sequence[int]) -> Sequence[AnyRow]:
+        """The household of each customer that has one: household columns plus
+        ``customer_id`` and ``relation``."""
+        stmt = (
+            select(*HOUSEHOLD_COLUMNS, HouseholdMember.customer_id, HouseholdMember.relation)
+            .join(HouseholdMember, HouseholdMember.household_id == Household.id)
+            .where(HouseholdMember.customer_id.in_(customer_ids))
+        )
+        return (await self.session.execute(stmt)).all()
+
+    async def members(
+        self, household_ids: Sequence[int], *, customer_scope: Scope = None
+    ) -> Sequence[AnyRow]:
+        """Member customers (profile columns) with ``household_id`` and ``relation``,
+        the head of household first."""
+        stmt = (
+            select_customers(HouseholdMember.household_id, HouseholdMember.relation)
+            .join(HouseholdMember, HouseholdMember.customer_id == Customer.id)
+            .where(_scoped(HouseholdMember.household_id.in_(household_ids), customer_scope))
+            .order_by(
+                HouseholdMember.household_id,
+                HouseholdMember.relation != "self",
+                Customer.id,
+            )
+        )
+        return (await self.session.execute(stmt)).all()

@@ -1,0 +1,17 @@
+"""Advisors by primary key, within the caller's row scope."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cdp.catalog.advisors import AdvisorRepository
+from cdp.keyset import AnyRow
+from schema.dataloaders.base import BatchLoader
+
+
+class AdvisorLoader(BatchLoader[int, AnyRow | None]):
+    async def fetch(self, ids: list[int]) -> Sequence[AnyRow | None]:
+        scope = self.deps.policy.scope("advisor")
+        rows = await AdvisorRepository(self.deps.session).by_ids(ids, scope=scope)
+        by_id = {row.id: row for row in rows}
+        return [by_id.get(i) for i in ids]

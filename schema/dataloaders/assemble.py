@@ -1,0 +1,166 @@
+"""Customers and households with every selected relation, loaded list-wide.
+
+Given the rows of a list and the look-ahead selection below it, each selected
+relation is loaded for the whole list with one batched DataLoader call (so one
+statement, whatever the list's length), then the objects are built with those
+relations as plain attributes. Nested customers (household members, referrals)
+are assembled the same way, one level at a time, so the number of statements
+grows with the depth of the query, never with the number of objects.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from cdp.customers.tiers import RISK_LABELS, age_on, risk_assessment_expired, tier_for
+from cdp.keyset import AnyRow
+from schema.context import Context
+from schema.dataloaders import rows as build
+from schema.dataloaders.lookahead import Selection
+from schema.relay import global_id
+from schema.types.category_amount import CategoryAmount
+from schema.types.customer import Customer
+from schema.types.household import Household
+from schema.types.household_member import HouseholdMember
+from schema.types.product import Product
+from schema.types.referral import Referral
+
+
+async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> list[Customer]:
+    if not rows:
+        return []
+    policy, loaders = ctx.policy, ctx.loaders
+    ids = [r.id for r in rows]
+    relations: dict[str, list[Any]] = {}
+
+    def wanted(graphql_name: str, field: str) -> bool:
+        return graphql_name in sel and policy.wants("Customer", field)
+
+    if wanted("holdings", "holdings") or wanted("aumByCategory", "aum_by_category"):
+        products: dict[int, Product] = {}
+        held = [build.holdings(h, policy, products) for h in await loaders.holdings.load_many(ids)]
+        relations["holdings"] = held
+        relations["aum_by_category"] = [_by_category(h) for h in held]
+    if wanted("household", "household") or wanted("householdRelation", "household_relation"):
+        memberships = await loaders.memberships.load_many(ids)
+        found = [m for m in memberships if m is not None]
+        built = {h.pk: h for h in await households(ctx, found, sel.at("household"))}
+        relations["household"] = [built[m.id] if m else None for m in memberships]
+        relations["household_relation"] = [m.relation if m else None for m in memberships]
+    if wanted("referredBy", "referred_by"):
+        referrers = await loaders.referrers.load_many(ids)
+        relations["referred_by"] = await _referrals(ctx, referrers, sel.at("referredBy"))
+    if wanted("referrals", "referrals"):
+        lists = await loaders.referees.load_many(ids)
+        flat = await _referrals(ctx, [r for rs in lists for r in rs], sel.at("referrals"))
+        relations["referrals"] = _regroup(lists, flat)
+    if wanted("advisor", "advisor"):
+        advisor_ids = [r.advisor_id for r in rows]
+        advisors = await loaders.advisors.load_many([a for a in advisor_ids if a is not None])
+        by_id = {a.id: build.advisor(a, policy) for a in advisors if a is not None}
+        relations["advisor"] = [by_id.get(a) if a is not None else None for a in advisor_ids]
+    if wanted("consents", "consents"):
+        lists = await loaders.consents.load_many(ids)
+        relations["consents"] = [[build.consent(c, policy) for c in cs] for cs in lists]
+    # ``tags`` stays empty until the tag engine stores values; it will add a loader here.
+
+    settings, today = ctx.settings, ctx.today
+    out = []
+    for i, r in enumerate(rows):
+        born, risk = r.birth_date, r.risk_level
+        values: dict[str, Any] = {
+            "id": global_id("Customer", r.id),
+            "pk": r.id,
+            "advisor_pk": r.advisor_id,
+            "customer_no": r.customer_no,
+            "name": r.name,
+            "gender": r.gender,
+            "birth_date": born,
+            "age": age_on(born, today) if born is not None else None,
+            "province": r.province,
+            "city": r.city,
+            "occupation": r.occupation,
+            "annual_income": r.annual_income,
+            "risk_level": risk,
+            "risk_level_label": RISK_LABELS.get(risk) if risk is not None else None,
+            "risk_assessed_at": r.risk_assessed_at,
+            "risk_assessment_expired": risk_assessment_expired(r.risk_assessed_at, today),
+            "investor_class": r.investor_class,
+            "branch": r.branch,
+            "onboarded_at": r.onboarded_at,
+            "status": r.status,
+            "aum": r.aum,
+            "tier": tier_for(r.aum, settings),
+        }
+        for name, per_row in relations.items():
+            values[name] = per_row[i]
+        out.append(Customer(**policy.project("Customer", values)))
+    return out
+
+
+async def households(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> list[Household]:
+    """Households from rows with household columns; repeated households are built once."""
+    unique = list({r.id: r for r in rows}.values())
+    if not unique:
+        return []
+    members: list[list[HouseholdMember]] = [[] for _ in unique]
+    if "members" in sel and ctx.policy.wants("Household", "members"):
+        lists = await ctx.loaders.household_members.load_many([r.id for r in unique])
+        flat = [m for ms in lists for m in ms]
+        people = await customers(ctx, flat, sel.at("members", "customer"))
+        built = [
+            HouseholdMember(
+                **ctx.policy.project("HouseholdMember", {"relation": m.relation, "customer": c})
+            )
+            for m, c in zip(flat, people, strict=True)
+        ]
+        members = _regroup(lists, built)
+    by_id = {}
+    for r, ms in zip(unique, members, strict=True):
+        values = {
+            "id": global_id("Household", r.id),
+            "pk": r.id,
+            "household_no": r.household_no,
+            "name": r.name,
+            "created_at": r.created_at,
+            "aum": r.aum,
+            "members": ms,
+        }
+        by_id[r.id] = Household(**ctx.policy.project("Household", values))
+    return [by_id[r.id] for r in rows]
+
+
+async def _referrals(
+    ctx: Context, rows: Sequence[AnyRow | None], sel: Selection
+) -> list[Referral | None]:
+    """Referrals from rows holding the other party's customer columns (``None`` kept)."""
+    found = [r for r in rows if r is not None]
+    people = iter(await customers(ctx, found, sel.at("customer")))
+    out: list[Referral | None] = []
+    for r in rows:
+        if r is None:
+            out.append(None)
+            continue
+        values = {"customer": next(people), "referred_at": r.referred_at, "channel": r.channel}
+        out.append(Referral(**ctx.policy.project("Referral", values)))
+    return out
+
+
+def _regroup(lists: Sequence[Sequence[Any]], flat: Sequence[Any]) -> list[list[Any]]:
+    """Split ``flat`` back into the lengths of ``lists``."""
+    out, start = [], 0
+    for items in lists:
+        out.append(list(flat[start : start + len(items)]))
+        start += len(items)
+    return out
+
+
+def _by_category(holdings: Sequence[Any]) -> list[CategoryAmount]:
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for h in holdings:
+        totals[h.product.category] += h.market_value
+    ordered = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [CategoryAmount(category=c, amount=a) for c, a in ordered]

@@ -1,0 +1,105 @@
+"""Rows to objects: every object the API returns is built here or in ``assemble``.
+
+Each builder passes the field values through ``policy.project`` (the permission
+seam) before constructing the object, and computes derived fields once, so that
+every field is a plain attribute when graphql-core reads it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cdp.customers.holdings import PRODUCT_PREFIX
+from cdp.keyset import AnyRow
+from schema.permissions import FieldPolicy
+from schema.relay import global_id
+from schema.types.advisor import Advisor
+from schema.types.consent import Consent
+from schema.types.holding import Holding
+from schema.types.interaction_event import InteractionEvent
+from schema.types.product import Product
+from schema.types.transaction import Transaction
+
+_PRODUCT_FIELDS = (
+    "code",
+    "name",
+    "category",
+    "risk_rating",
+    "min_investment",
+    "term_days",
+    "expected_yield",
+    "currency",
+    "status",
+    "launched_at",
+)
+
+
+def product(row: Any, policy: FieldPolicy, prefix: str = "") -> Product:
+    """A product from its columns, optionally under a prefix (joined into another row)."""
+    m = row._mapping
+    pk = m[prefix + "id"]
+    values = {name: m[prefix + name] for name in _PRODUCT_FIELDS}
+    values["id"] = global_id("Product", pk)
+    values["pk"] = pk
+    values["risk_rating_label"] = f"R{values['risk_rating']}"
+    return Product(**policy.project("Product", values))
+
+
+def holdings(
+    rows: list[AnyRow], policy: FieldPolicy, products: dict[int, Product]
+) -> list[Holding]:
+    """Holdings with their products; ``products`` caches one object per product."""
+    out = []
+    for r in rows:
+        pid = r._mapping[PRODUCT_PREFIX + "id"]
+        p = products.get(pid)
+        if p is None:
+            p = products[pid] = product(r, policy, PRODUCT_PREFIX)
+        values = {
+            "product": p,
+            "units": r.units,
+            "market_value": r.market_value,
+            "cost": r.cost,
+            "opened_at": r.opened_at,
+            "updated_at": r.updated_at,
+        }
+        out.append(Holding(**policy.project("Holding", values)))
+    return out
+
+
+def transaction(row: AnyRow, policy: FieldPolicy) -> Transaction:
+    has_product = row._mapping[PRODUCT_PREFIX + "id"] is not None
+    values = {
+        "kind": row.kind,
+        "amount": row.amount,
+        "channel": row.channel,
+        "occurred_at": row.occurred_at,
+        "product": product(row, policy, PRODUCT_PREFIX) if has_product else None,
+    }
+    return Transaction(**policy.project("Transaction", values))
+
+
+def interaction(row: AnyRow, policy: FieldPolicy) -> InteractionEvent:
+    values = {"kind": row.kind, "occurred_at": row.occurred_at, "properties": row.properties}
+    return InteractionEvent(**policy.project("InteractionEvent", values))
+
+
+def consent(row: AnyRow, policy: FieldPolicy) -> Consent:
+    values = {
+        "purpose": row.purpose,
+        "granted": row.granted,
+        "source": row.source,
+        "updated_at": row.updated_at,
+    }
+    return Consent(**policy.project("Consent", values))
+
+
+def advisor(row: AnyRow, policy: FieldPolicy) -> Advisor:
+    values = {
+        "id": global_id("Advisor", row.id),
+        "pk": row.id,
+        "employee_no": row.employee_no,
+        "name": row.name,
+        "branch": row.branch,
+    }
+    return Advisor(**policy.project("Advisor", values))

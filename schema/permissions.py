@@ -1,0 +1,55 @@
+"""The permission seam: every object the API returns and every root query pass here.
+
+Two decisions are made per request, both by the ``FieldPolicy`` in the context:
+
+* **Field decisions** — ``project(type_name, values)`` receives the field values of
+  one object (keyed by Python field name, relations included) just before the
+  object is constructed from its row, and returns the values to expose. A policy
+  masks a value by replacing it (``138****1234``), denies it by replacing it with
+  ``None`` (or raising ``Forbidden``), and allows it by leaving it alone. Resolvers
+  never look at permissions: adding ``phone`` to ``Customer`` later means adding
+  the column and the field, and the policy decides what a caller sees. A real
+  policy compiles its rules once per policy version into a per-type plan (which
+  fields to mask with which function) so ``project`` does a few dictionary writes
+  per object, never a rule evaluation per field per row. ``wants`` lets the
+  assembler skip loading a relation the policy would deny anyway.
+
+* **Row scopes** — ``scope(entity)`` returns a SQLAlchemy predicate over the
+  entity's table (``customer``, ``household``, ``product``, ``advisor``) or ``None``
+  for no restriction. Repositories AND it into every statement that returns such
+  rows: connection pages, ``totalCount``, ``node(id)``, single lookups and nested
+  lists (household members, referrals), so no path reads around it.
+
+The default ``AllowAll`` allows every field and every row.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement
+
+Entity = Literal["customer", "household", "product", "advisor"]
+
+
+class FieldPolicy:
+    """Allows everything; subclasses override what they restrict."""
+
+    version = "allow-all"
+
+    def project(self, type_name: str, values: dict[str, Any]) -> dict[str, Any]:
+        """The values of one ``type_name`` object the caller may see (may mutate ``values``)."""
+        return values
+
+    def wants(self, type_name: str, field: str) -> bool:
+        """Whether the caller may see ``type_name.field`` at all (relations not seen are
+        not loaded)."""
+        return True
+
+    def scope(self, entity: Entity) -> ColumnElement[bool] | None:
+        """The row-scope predicate over ``entity``'s table, ``None`` for every row."""
+        return None
+
+
+class AllowAll(FieldPolicy):
+    """The policy before field permissions exist: every field, every row."""

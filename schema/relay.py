@@ -1,0 +1,92 @@
+"""Relay building blocks: the ``Node`` interface, global IDs and connections.
+
+Global IDs use strawberry.relay's format (base64 of ``TypeName:id``) and its
+``PageInfo`` type, but ``id`` is a plain attribute set when an object is built
+rather than ``relay.Node``'s per-object resolver, and connections are built from
+keyset pages (``cdp.keyset``) instead of slicing an iterable: lists here are
+database pages, and every per-object resolver counts when a page holds hundreds
+of objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from strawberry.relay import PageInfo
+from strawberry.relay.utils import from_base64, to_base64
+
+from cdp import keyset
+from cdp.errors import InvalidInput
+
+T = TypeVar("T")
+
+
+@strawberry.interface(description="An object with a global ID, fetchable with node(id).")
+class Node:
+    id: strawberry.ID = strawberry.field(
+        description="Global ID: opaque and stable; pass it to node(id) to fetch the object."
+    )
+
+
+def global_id(type_name: str, pk: int) -> strawberry.ID:
+    return strawberry.ID(to_base64(type_name, pk))
+
+
+def parse_global_id(value: str, expected: str | None = None) -> tuple[str, int]:
+    """``(type name, primary key)`` of a global ID; ``BAD_USER_INPUT`` when malformed
+    or, with ``expected``, of another type."""
+    try:
+        type_name, raw = from_base64(value)
+        pk = int(raw)
+    except ValueError as e:
+        raise InvalidInput(f"{value!r} is not a valid global ID", argument="id") from e
+    if expected is not None and type_name != expected:
+        raise InvalidInput(f"{value!r} is the ID of a {type_name}, not of a {expected}")
+    return type_name, pk
+
+
+@strawberry.type(description="An item of a connection with its cursor.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Opaque cursor: pass it as after or before.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list, Relay style, with cursors to move on.")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items with their cursors.")
+    nodes: list[T] = strawberry.field(description="The items, without cursors.")
+    page_info: PageInfo = strawberry.field(description="Whether more pages follow or precede.")
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many items the whole list holds, across all pages.")
+    async def total_count(self) -> int:
+        return await self.count()
+
+
+def connection(
+    page: keyset.Page[Any],
+    nodes: Sequence[T],
+    ordering: keyset.Ordering,
+    count: Callable[[], Awaitable[int]],
+    *,
+    with_edges: bool = True,
+) -> Connection[T]:
+    """A connection of ``nodes`` built from ``page.rows`` (same order)."""
+    rows = page.rows
+    edges = (
+        [
+            Edge(cursor=keyset.cursor_of(ordering, r), node=n)
+            for r, n in zip(rows, nodes, strict=True)
+        ]
+        if with_edges
+        else []
+    )
+    info = PageInfo(
+        has_next_page=page.has_next,
+        has_previous_page=page.has_previous,
+        start_cursor=keyset.cursor_of(ordering, rows[0]) if rows else None,
+        end_cursor=keyset.cursor_of(ordering, rows[-1]) if rows else None,
+    )
+    return Connection(edges=edges, nodes=list(nodes), page_info=info, count=count)

@@ -1,0 +1,33 @@
+"""``node(id)``: any object by global ID, through the same loaders and row scopes as
+every other path, built with the same look-ahead."""
+
+from __future__ import annotations
+
+from cdp.errors import InvalidInput
+from schema.context import Context
+from schema.dataloaders import assemble
+from schema.dataloaders import rows as build
+from schema.dataloaders.lookahead import Selection
+from schema.relay import Node, parse_global_id
+
+NODE_TYPES = ("Customer", "Household", "Product", "Advisor")
+
+
+async def resolve_node(ctx: Context, id: str, sel: Selection) -> Node | None:
+    type_name, pk = parse_global_id(id)
+    loaders = ctx.loaders
+    if type_name == "Customer":
+        row = await loaders.customers.load(pk)
+        return (await assemble.customers(ctx, [row], sel))[0] if row else None
+    if type_name == "Household":
+        row = await loaders.households.load(pk)
+        return (await assemble.households(ctx, [row], sel))[0] if row else None
+    if type_name == "Product":
+        row = await loaders.products.load(pk)
+        return build.product(row, ctx.policy) if row else None
+    if type_name == "Advisor":
+        row = await loaders.advisors.load(pk)
+        return build.advisor(row, ctx.policy) if row else None
+    raise InvalidInput(
+        f"{type_name!r} is not a node type; node types are {list(NODE_TYPES)}", argument="id"
+    )

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from cdp.customers.pagination import CustomerSort, customer_ordering
+from cdp.keyset import Ordering
+
+strawberry.enum(
+    CustomerSort,
+    name="CustomerSortField",
+    description="What customers can be sorted by; ties are broken by an internal id.",
+)
+
+
+@strawberry.enum(description="Sort direction.")
+class SortDirection(Enum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@strawberry.input(description="How to sort customers.")
+class CustomerOrder:
+    field: CustomerSort = strawberry.field(description="The sort key.")
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description="Ascending (default) or descending."
+    )
+
+    def to_ordering(self) -> Ordering:
+        return customer_ordering(self.field, descending=self.direction is SortDirection.DESC)

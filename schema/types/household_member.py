@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+if TYPE_CHECKING:
+    from schema.types.customer import Customer
+
+
+@strawberry.type(description="A customer in a household, with their relation to its head.")
+class HouseholdMember:
+    relation: str = strawberry.field(
+        description="Relation to the head: self, spouse, child, parent, sibling or other."
+    )
+    customer: Annotated[Customer, strawberry.lazy("schema.types.customer")] = strawberry.field(
+        description="The member."
+    )
