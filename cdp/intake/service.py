@@ -43,11 +43,15 @@ async def _ingest(
 ) -> Submission:
     repo = IntakeRepository(session)
     run = await repo.start_run(source, kind, f"api:{operation}")
-    result = await ingest_batch(session, source=source, kind=kind, rows=rows, run_id=run.id)
+    # Items are numbered from 1 in quarantine, as file rows are; answers count from 0.
+    numbered = range(1, len(rows) + 1)
+    result = await ingest_batch(
+        session, source=source, kind=kind, rows=rows, run_id=run.id, row_numbers=numbered
+    )
     numbers = await repo.customer_nos({i.customer_id for i in result.items if i.customer_id})
     items = [
         ItemOutcome(
-            index=i.row_number - 1,  # ingest_batch numbers rows from 1
+            index=i.row_number - 1,
             status=i.status,
             source_key=i.source_key,
             customer_no=numbers.get(i.customer_id) if i.customer_id else None,
