@@ -47,7 +47,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: CachedParser(maxsize=_CACHE_SIZE),
         lambda: AddRules(rules),
         lambda: ValidationCache(maxsize=_CACHE_SIZE),
-        lambda: QueryCost(max_cost=settings.max_cost),
+        # A connection asked for no size returns a page of the maximum size.
+        lambda: QueryCost(max_cost=settings.max_cost, default_page_size=settings.max_page_size),
         lambda: MapErrors(hide_suggestions=production),
     ]
     return _Schema(query=Query, mutation=Mutation, extensions=extensions)

@@ -6,7 +6,7 @@ is generic over the schema and knows no field by name:
 
 - a field declaring ``first``/``last`` arguments is paginated; its size is the larger
   of the two as requested (literal or variable), else the argument's default, else
-  ``default_list_size``;
+  ``default_page_size`` (what the server returns when asked for no size);
 - a paginated list field yields that many objects; a paginated object (a Relay
   connection) is one object whose first list below it (``edges``, ``nodes``) holds
   the page, so the page is not counted twice;
@@ -51,6 +51,7 @@ from strawberry.extensions import SchemaExtension
 
 from schema.extensions.limits import limit_error
 
+# A plain list has no size argument; assume this many items.
 DEFAULT_LIST_SIZE = 20
 _SIZE_ARGUMENTS = ("first", "last")
 
@@ -63,6 +64,7 @@ class _Walk:
         operation: OperationDefinitionNode,
         variables: Mapping[str, Any],
         default_list_size: int,
+        default_page_size: int,
     ) -> None:
         self.schema = schema
         self.fragments = {
@@ -73,6 +75,7 @@ class _Walk:
         }
         self.variables = variables
         self.default_list_size = default_list_size
+        self.default_page_size = default_page_size
 
     def selections(
         self,
@@ -142,7 +145,7 @@ class _Walk:
                 value = default if isinstance(default, int) else None
             if value is not None:
                 sizes.append(max(value, 0))
-        return max(sizes) if sizes else self.default_list_size
+        return max(sizes) if sizes else self.default_page_size
 
     def value(self, node: ValueNode | None) -> int | None:
         if isinstance(node, IntValueNode):
@@ -162,22 +165,29 @@ def query_cost(
     operation_name: str | None = None,
     variables: Mapping[str, Any] | None = None,
     default_list_size: int = DEFAULT_LIST_SIZE,
+    default_page_size: int = DEFAULT_LIST_SIZE,
 ) -> int:
     """The cost of the operation to run; 0 when there is no such operation."""
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return 0
     root = schema.get_root_type(operation.operation)
-    walk = _Walk(schema, document, operation, variables or {}, default_list_size)
+    walk = _Walk(schema, document, operation, variables or {}, default_list_size, default_page_size)
     return walk.selections(root, operation.selection_set, 1, None)
 
 
 class QueryCost(SchemaExtension):
     """Refuses an operation whose cost exceeds ``max_cost``, before any resolver runs."""
 
-    def __init__(self, max_cost: int, default_list_size: int = DEFAULT_LIST_SIZE) -> None:
+    def __init__(
+        self,
+        max_cost: int,
+        default_list_size: int = DEFAULT_LIST_SIZE,
+        default_page_size: int = DEFAULT_LIST_SIZE,
+    ) -> None:
         self.max_cost = max_cost
         self.default_list_size = default_list_size
+        self.default_page_size = default_page_size
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
@@ -188,6 +198,7 @@ class QueryCost(SchemaExtension):
                 context.operation_name,
                 context.variables,
                 self.default_list_size,
+                self.default_page_size,
             )
             if cost > self.max_cost:
                 # A result set before execution makes strawberry skip execution.

@@ -188,3 +188,32 @@ async def test_production_hides_suggestions(make_client: ClientFactory) -> None:
     messages = [e["message"] for e in production.json()["errors"]]
     assert "Cannot query field 'customr' on type 'Query'." in messages
     assert "Unknown type 'Strin'." in messages
+
+
+NESTED_PAGES = """
+{ customers(first: 100) { edges { node {
+    transactions(first: 100) { edges { node { __typename } } }
+} } } }
+"""
+
+
+async def test_cost_is_refused_before_execution_with_cost_and_limit(
+    make_client: ClientFactory,
+) -> None:
+    # customers 1, their edges and nodes 100 each, transaction connections 100,
+    # transaction edges and nodes 100 x 100 each.
+    expected = 1 + 100 + 100 + 100 + 2 * 100 * 100
+    async with make_client(max_cost=expected - 1) as client:
+        refused = await post(client, NESTED_PAGES)
+    async with make_client(max_cost=expected) as client:
+        allowed = await post(client, NESTED_PAGES)
+    assert refused.status_code == 400
+    [error] = refused.json()["errors"]
+    assert error["extensions"] == {
+        "code": "QUERY_TOO_COMPLEX",
+        "limit": "cost",
+        "maximum": expected - 1,
+        "actual": expected,
+    }
+    assert allowed.status_code == 200
+    assert "errors" not in allowed.json()

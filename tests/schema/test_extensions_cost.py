@@ -74,7 +74,14 @@ GRAPHQL_SCHEMA = SCHEMA._schema
 
 
 def cost(query: str, variables: dict[str, Any] | None = None, operation: str | None = None) -> int:
-    return query_cost(GRAPHQL_SCHEMA, parse(query), operation, variables, default_list_size=20)
+    return query_cost(
+        GRAPHQL_SCHEMA,
+        parse(query),
+        operation,
+        variables,
+        default_list_size=20,
+        default_page_size=50,
+    )
 
 
 NESTED = """
@@ -107,9 +114,9 @@ def test_sizes_from_literals_variables_defaults_and_the_larger_of_first_and_last
     assert cost("{ items(first: 3, last: 7) { edges { cursor } } }") == 1 + 7
     assert cost("query($n: Int = 4) { items(first: $n) { edges { cursor } } }") == 1 + 4
     assert cost("query($n: Int = 4) { items(first: $n) { edges { cursor } } }", {"n": 9}) == 1 + 9
-    # Declared argument default (top: first = 5), then the configured default size.
+    # Declared argument default (top: first = 5), then the default page size.
     assert cost("{ top { name } }") == 5
-    assert cost("{ items { edges { cursor } } }") == 1 + 20
+    assert cost("{ items { edges { cursor } } }") == 1 + 50
 
 
 def test_plain_lists_get_the_default_size_and_objects_cost_one() -> None:
