@@ -68,9 +68,7 @@ class ActivityRepository:
             Transaction.occurred_at,
             *(c.label(PRODUCT_PREFIX + c.key) for c in PRODUCT_COLUMNS),
         )
-        return await self._pages(
-            Transaction, columns, TRANSACTION_ORDERING, customer_ids, q, window, outer=True
-        )
+        return await self._pages(Transaction, columns, customer_ids, q, window, outer=True)
 
     async def interactions(
         self, customer_ids: Sequence[int], q: ActivityQuery, window: keyset.Window
@@ -82,9 +80,7 @@ class ActivityRepository:
             InteractionEvent.occurred_at,
             InteractionEvent.properties,
         )
-        return await self._pages(
-            InteractionEvent, columns, INTERACTION_ORDERING, customer_ids, q, window
-        )
+        return await self._pages(InteractionEvent, columns, customer_ids, q, window)
 
     async def counts(
         self, model: type[Transaction] | type[InteractionEvent], customer_ids: Sequence[int],
@@ -101,7 +97,6 @@ class ActivityRepository:
         self,
         model: Any,
         columns: Sequence[Any],
-        ordering: keyset.Ordering,
         customer_ids: Sequence[int],
         q: ActivityQuery,
         window: keyset.Window,

@@ -51,4 +51,9 @@ def years_before(day: date, years: int) -> date:
 
 def risk_assessment_expired(assessed_at: date | None, today: date) -> bool:
     """An assessment older than one year no longer counts (a missing one never did)."""
-    return assessed_at is None or assessed_at < years_before(today, 1)
+    return assessed_at is None or assessed_at < assessment_cutoff(today)
+
+
+def assessment_cutoff(today: date) -> date:
+    """Assessments before this day are expired (computed once for a list of customers)."""
+    return years_before(today, 1)

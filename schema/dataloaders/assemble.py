@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from cdp.customers.tiers import RISK_LABELS, age_on, risk_assessment_expired, tier_for
+from cdp.customers.tiers import RISK_LABELS, age_on, assessment_cutoff, tier_for
 from cdp.keyset import AnyRow
 from schema.context import Context
 from schema.dataloaders import rows as build
@@ -68,6 +68,7 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
     # ``tags`` stays empty until the tag engine stores values; it will add a loader here.
 
     settings, today = ctx.settings, ctx.today
+    cutoff = assessment_cutoff(today)
     out = []
     for i, r in enumerate(rows):
         born, risk = r.birth_date, r.risk_level
@@ -87,7 +88,7 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
             "risk_level": risk,
             "risk_level_label": RISK_LABELS.get(risk) if risk is not None else None,
             "risk_assessed_at": r.risk_assessed_at,
-            "risk_assessment_expired": risk_assessment_expired(r.risk_assessed_at, today),
+            "risk_assessment_expired": r.risk_assessed_at is None or r.risk_assessed_at < cutoff,
             "investor_class": r.investor_class,
             "branch": r.branch,
             "onboarded_at": r.onboarded_at,
