@@ -33,7 +33,10 @@ class _GraphQL(GraphQLView[Context]):
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(
-            session=request.state.session, settings=self.settings, request_id=request_id_var.get()
+            session=request.state.session,
+            db=request.app.state.db,
+            settings=self.settings,
+            request_id=request_id_var.get(),
         )
 
 

@@ -1,4 +1,4 @@
-"""Per-request context: session, settings, the permission policy and the loaders.
+"""Per-request context: session, database, settings, the permission policy and the loaders.
 
 ``policy`` is the permission seam (see ``schema.permissions``); the composition
 root passes the caller's policy, and the default allows everything. ``lock``
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from cdp.config import Settings
-from cdp.db.engine import AsyncReadSession
+from cdp.db.engine import AsyncReadSession, Database
 from schema.dataloaders.base import Deps
 from schema.dataloaders.registry import Loaders
 from schema.permissions import AllowAll, FieldPolicy
@@ -23,6 +23,8 @@ class Context:
     session: AsyncReadSession
     settings: Settings
     request_id: str | None
+    # Mutations open their own write session from here; reads use ``session``.
+    db: Database
     policy: FieldPolicy = field(default_factory=AllowAll)
     # One "today" per request, so ages and expiries agree across a response.
     today: date = field(default_factory=date.today)

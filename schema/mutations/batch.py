@@ -8,7 +8,6 @@ from typing import Annotated, Any, TypeAlias
 
 import strawberry
 
-from cdp.db.engine import Database
 from cdp.intake import submit_batch
 from schema.mutations.inputs import to_row
 from schema.mutations.results import BatchResult
@@ -32,15 +31,6 @@ IdempotencyKeyArg: TypeAlias = Annotated[
 ]
 
 
-def _database(info: Info) -> Database:
-    # The read session is bound to the app's engine (in tests, to the test's
-    # connection); a Database on the same bind gives the mutation its write session.
-    bind = info.context.session.bind
-    if bind is None:  # pragma: no cover - the app always binds its sessions
-        raise RuntimeError("the request's session is not bound to a database")
-    return Database(bind)
-
-
 async def run_batch(
     info: Info,
     *,
@@ -52,7 +42,7 @@ async def run_batch(
 ) -> BatchResult:
     """Ingest ``items`` in one transaction: all written, or (on an error) none."""
     rows = [to_row(item) for item in items]
-    async with _database(info).write_session() as session:
+    async with info.context.db.write_session() as session:
         submission = await submit_batch(
             session,
             source=source,
