@@ -53,6 +53,19 @@ bench: $(VENV)/.installed-dev  ## benchmarks; each prints a table with its basel
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_identity.py
 
+# The customer-360 list under load next to PostGraphile and a one-statement ceiling;
+# its Node peers (bench/peers) are reinstalled only when their lock file changes.
+# Arguments through BENCH_API_ARGS, e.g. BENCH_API_ARGS="--reuse-db cdp_bench_api".
+PEERS := bench/peers
+BENCH_API_ARGS ?=
+$(PEERS)/node_modules/.installed: $(PEERS)/package.json $(PEERS)/package-lock.json
+	cd $(PEERS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.PHONY: bench-api
+bench-api: $(VENV)/.installed-dev $(PEERS)/node_modules/.installed  ## cdp vs PostGraphile vs ceiling under load
+	$(BIN)/python bench/bench_api.py $(BENCH_API_ARGS)
+
 schema: $(VENV)/.installed  ## regenerate the SDL contract schema/schema.graphql
 	$(BIN)/python -m schema.export
 
