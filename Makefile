@@ -69,5 +69,9 @@ bench-api: $(VENV)/.installed-dev $(PEERS)/node_modules/.installed  ## cdp vs Po
 schema: $(VENV)/.installed  ## regenerate the SDL contract schema/schema.graphql
 	$(BIN)/python -m schema.export
 
+.PHONY: policy-matrix
+policy-matrix: $(VENV)/.installed  ## regenerate the permission matrix policies/README.md from the default policy
+	$(BIN)/python -m policies.matrix > policies/README.md
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(AUDIT)/node_modules
