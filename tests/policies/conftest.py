@@ -6,7 +6,7 @@ import pytest
 
 from policies.compiled import CompiledPolicy
 from policies.known_fields import known_fields
-from policies.lines import PolicyLine, parse_policy, read_policy
+from policies.lines import read_policy
 
 
 @pytest.fixture(scope="session")
@@ -17,8 +17,3 @@ def fields() -> frozenset[str]:
 @pytest.fixture(scope="session")
 def default_policy(fields: frozenset[str]) -> CompiledPolicy:
     return CompiledPolicy.from_lines(read_policy(), fields)
-
-
-def lines(text: str) -> list[PolicyLine]:
-    """Policy lines from an indented literal."""
-    return parse_policy("\n".join(row.strip() for row in text.strip().splitlines()))

@@ -10,7 +10,7 @@ import pytest
 from policies.compiled import CompiledPolicy
 from policies.language import Decision
 from policies.lines import read_policy
-from tests.policies.conftest import lines
+from tests.policies.policy_text import lines
 
 A, M, D = Decision.ALLOW, Decision.MASK, Decision.DENY
 FIELDS = frozenset(

@@ -7,7 +7,7 @@ from pathlib import Path
 from policies.known_fields import known_fields
 from policies.lines import read_policy
 from policies.matrix import render
-from tests.policies.conftest import lines
+from tests.policies.policy_text import lines
 
 README = Path(__file__).resolve().parents[2] / "policies" / "README.md"
 
