@@ -1,1 +1,8 @@
-"""Casbin policies, field masks, row scopes, consent gates and the audit trail (see DESIGN.md)."""
+"""Casbin policies, field masks, row scopes, consent gates and the audit trail (see DESIGN.md).
+
+The language is ``model.conf`` (documented in ``policies.language``), the default
+policy ``policy.csv`` and its generated matrix ``README.md``. Lines come from a
+``CasbinPolicyStore``, are checked by ``policies.validation`` and compiled once per
+version into per-role-set plans by ``policies.compiled``; ``policies.masking``
+holds the masking functions.
+"""

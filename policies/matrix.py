@@ -41,7 +41,8 @@ per-role-set plans; no rule is evaluated per field per row.
 Masking: phone `138****1234` (landline `0755****5678`), ID number first 3 and last
 4 kept, bank card first 6 and last 4 kept, e-mail `a***@example.com`, name: the
 surname kept and each other character hidden (`张*`, `张**`, `欧阳*` — common
-compound surnames are kept whole). Other masked values show `***`.
+compound surnames are kept whole). Other masked text shows `***`; other masked
+values (numbers, dates) are withheld.
 
 Cells: `allow`, `mask` or `deny` for read; `F` the role may filter on the field,
 `W` the role may write it.
@@ -69,6 +70,10 @@ def render(lines: Sequence[PolicyLine], fields: Collection[str]) -> str:
         "to the calling advisor; `partner_sharing_consent` — customers who granted the",
         "partner_sharing consent; a role without a scope sees no customers. Several",
         "roles see the union of their scopes; scopes are inherited.",
+        "",
+        "Field permissions say which fields a role may see, not which values: the",
+        "selection of tag keys shared with partners and the consent gates for",
+        "profiling and marketing are applied on top of this matrix.",
     ]
     header = "| field | " + " | ".join(f"`{r}`" for r in roles) + " |"
     rule = "|---" * (len(roles) + 1) + "|"
