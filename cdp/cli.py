@@ -15,6 +15,7 @@ from cdp.db.engine import database_url
 from cdp.ingest.commands import import_, merges_app
 from cdp.runtime import open_database, run_command
 from cdp.seed.commands import seed, seed_sources
+from policies.commands import check as policy_check
 
 app = typer.Typer(
     help="cdp: customer-data platform for wealth-management firms.",
@@ -24,6 +25,9 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+policy_app = typer.Typer(help="Field-level permission policies.", no_args_is_help=True)
+policy_app.command("check")(policy_check)
+app.add_typer(policy_app, name="policy")
 app.add_typer(merges_app, name="merges")
 app.command("seed", help="Fill an empty database with a deterministic demo data set.")(seed)
 app.command("seed-sources", help="Write two source-system files with planted duplicates.")(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -76,6 +77,7 @@ def test_unreachable_database_is_a_message_and_exit_code(
         ["seed-sources"],
         ["import"],
         ["merges"],
+        ["policy", "check"],
     ],
 )
 def test_help_everywhere(command: list[str]) -> None:
@@ -101,3 +103,17 @@ def test_missing_database_is_named(
     result = runner.invoke(app, ["db", "current"])
     assert result.exit_code == 6
     assert "does not exist" in result.output
+
+
+def test_policy_check_of_the_default_policy() -> None:
+    result = runner.invoke(app, ["policy", "check"])
+    assert result.exit_code == 0, result.output
+    assert "no problems" in result.output
+
+
+def test_policy_check_reports_line_numbers(tmp_path: Path) -> None:
+    bad = tmp_path / "policy.csv"
+    bad.write_text("p, admin, *.*, read, allow\np, admin, Customer.nope, read, allow\n")
+    result = runner.invoke(app, ["policy", "check", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:2:" in result.output
