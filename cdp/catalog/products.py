@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdp import keyset
+from cdp.db.engine import any_of, read
 from cdp.db.models import Holding, Product
 from cdp.keyset import AnyRow
 
@@ -47,26 +48,26 @@ class ProductRepository:
         scope: ColumnElement[bool] | None = None,
     ) -> keyset.Page[AnyRow]:
         stmt = select(*PRODUCT_COLUMNS).where(_where(categories, scope))
-        rows = (await self.session.execute(keyset.apply(stmt, ordering, window))).all()
+        rows = (await read(self.session, keyset.apply(stmt, ordering, window))).all()
         return keyset.page(rows, window)
 
     async def count(
         self, *, categories: Sequence[str] | None, scope: ColumnElement[bool] | None = None
     ) -> int:
         stmt = select(func.count()).select_from(Product).where(_where(categories, scope))
-        return int((await self.session.execute(stmt)).scalar_one())
+        return int((await read(self.session, stmt)).scalar_one())
 
     async def by_ids(
         self, ids: Sequence[int], *, scope: ColumnElement[bool] | None = None
     ) -> Sequence[AnyRow]:
-        condition = Product.id.in_(ids) if scope is None else Product.id.in_(ids) & scope
-        return (await self.session.execute(select(*PRODUCT_COLUMNS).where(condition))).all()
+        condition = any_of(Product.id, ids) if scope is None else any_of(Product.id, ids) & scope
+        return (await read(self.session, select(*PRODUCT_COLUMNS).where(condition))).all()
 
     async def holder_counts(self, product_ids: Sequence[int]) -> dict[int, int]:
         """Distinct customers holding each product (products nobody holds are absent)."""
         stmt = (
             select(Holding.product_id, func.count(distinct(Holding.customer_id)))
-            .where(Holding.product_id.in_(product_ids))
+            .where(any_of(Holding.product_id, product_ids))
             .group_by(Holding.product_id)
         )
-        return {pid: n for pid, n in (await self.session.execute(stmt)).all()}
+        return {pid: n for pid, n in (await read(self.session, stmt)).all()}

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cdp import keyset
 from cdp.catalog.products import PRODUCT_COLUMNS
 from cdp.customers.holdings import PRODUCT_PREFIX
+from cdp.db.engine import any_of, read
 from cdp.db.models import InteractionEvent, Product, Transaction
 from cdp.keyset import AnyRow
 
@@ -42,7 +43,7 @@ INTERACTION_ORDERING = keyset.Ordering(
 
 
 def _conditions(model: Any, customer_ids: Sequence[int], q: ActivityQuery) -> list[Any]:
-    conditions = [model.customer_id.in_(customer_ids)]
+    conditions = [any_of(model.customer_id, customer_ids)]
     if q.kinds is not None:
         conditions.append(model.kind.in_(q.kinds))
     if q.since is not None:
@@ -91,7 +92,7 @@ class ActivityRepository:
             .where(*_conditions(model, customer_ids, q))
             .group_by(model.customer_id)
         )
-        return {cid: n for cid, n in (await self.session.execute(stmt)).all()}
+        return {cid: n for cid, n in (await read(self.session, stmt)).all()}
 
     async def _pages(
         self,
@@ -120,6 +121,6 @@ class ActivityRepository:
             .order_by(ranked.c.customer_id, ranked.c.rank)
         )
         by_customer: dict[int, list[AnyRow]] = defaultdict(list)
-        for row in (await self.session.execute(stmt)).all():
+        for row in (await read(self.session, stmt)).all():
             by_customer[row.customer_id].append(row)
         return {cid: keyset.page(by_customer.get(cid, []), window) for cid in customer_ids}

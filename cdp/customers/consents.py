@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cdp.db.engine import any_of, read
 from cdp.db.models import Consent
 from cdp.keyset import AnyRow
 
@@ -24,7 +25,7 @@ class ConsentRepository:
                 Consent.source,
                 Consent.updated_at,
             )
-            .where(Consent.customer_id.in_(customer_ids))
+            .where(any_of(Consent.customer_id, customer_ids))
             .order_by(Consent.customer_id, Consent.purpose)
         )
-        return (await self.session.execute(stmt)).all()
+        return (await read(self.session, stmt)).all()

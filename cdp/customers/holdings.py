@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdp.catalog.products import PRODUCT_COLUMNS
+from cdp.db.engine import any_of, read
 from cdp.db.models import Holding, Product
 from cdp.keyset import AnyRow
 
@@ -38,7 +39,7 @@ class HoldingRepository:
                 *(c.label(PRODUCT_PREFIX + c.key) for c in PRODUCT_COLUMNS),
             )
             .join(Product, Product.id == Holding.product_id)
-            .where(Holding.customer_id.in_(customer_ids))
+            .where(any_of(Holding.customer_id, customer_ids))
             .order_by(Holding.customer_id, Holding.market_value.desc(), Holding.id)
         )
-        return (await self.session.execute(stmt)).all()
+        return (await read(self.session, stmt)).all()

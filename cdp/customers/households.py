@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdp import keyset
 from cdp.customers.columns import select_customers
+from cdp.db.engine import any_of, read
 from cdp.db.models import Customer, Holding, Household, HouseholdMember
 from cdp.keyset import AnyRow
 
@@ -51,18 +52,18 @@ class HouseholdRepository:
 
     async def page(self, *, window: keyset.Window, scope: Scope = None) -> keyset.Page[AnyRow]:
         stmt = select(*HOUSEHOLD_COLUMNS).where(_scoped(Household.id.is_not(None), scope))
-        rows = (await self.session.execute(keyset.apply(stmt, HOUSEHOLD_ORDERING, window))).all()
+        rows = (await read(self.session, keyset.apply(stmt, HOUSEHOLD_ORDERING, window))).all()
         return keyset.page(rows, window)
 
     async def count(self, *, scope: Scope = None) -> int:
         stmt = select(func.count()).select_from(Household)
         if scope is not None:
             stmt = stmt.where(scope)
-        return int((await self.session.execute(stmt)).scalar_one())
+        return int((await read(self.session, stmt)).scalar_one())
 
     async def by_ids(self, ids: Sequence[int], *, scope: Scope = None) -> Sequence[AnyRow]:
-        stmt = select(*HOUSEHOLD_COLUMNS).where(_scoped(Household.id.in_(ids), scope))
-        return (await self.session.execute(stmt)).all()
+        stmt = select(*HOUSEHOLD_COLUMNS).where(_scoped(any_of(Household.id, ids), scope))
+        return (await read(self.session, stmt)).all()
 
     async def memberships(self, customer_ids: Sequence[int]) -> Sequence[AnyRow]:
         """The household of each customer that has one: household columns plus
@@ -70,9 +71,9 @@ class HouseholdRepository:
         stmt = (
             select(*HOUSEHOLD_COLUMNS, HouseholdMember.customer_id, HouseholdMember.relation)
             .join(HouseholdMember, HouseholdMember.household_id == Household.id)
-            .where(HouseholdMember.customer_id.in_(customer_ids))
+            .where(any_of(HouseholdMember.customer_id, customer_ids))
         )
-        return (await self.session.execute(stmt)).all()
+        return (await read(self.session, stmt)).all()
 
     async def members(
         self, household_ids: Sequence[int], *, customer_scope: Scope = None
@@ -82,11 +83,11 @@ class HouseholdRepository:
         stmt = (
             select_customers(HouseholdMember.household_id, HouseholdMember.relation)
             .join(HouseholdMember, HouseholdMember.customer_id == Customer.id)
-            .where(_scoped(HouseholdMember.household_id.in_(household_ids), customer_scope))
+            .where(_scoped(any_of(HouseholdMember.household_id, household_ids), customer_scope))
             .order_by(
                 HouseholdMember.household_id,
                 HouseholdMember.relation != "self",
                 Customer.id,
             )
         )
-        return (await self.session.execute(stmt)).all()
+        return (await read(self.session, stmt)).all()

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdp.customers.columns import select_customers
+from cdp.db.engine import any_of, read
 from cdp.db.models import Customer, Referral
 from cdp.keyset import AnyRow
 
@@ -32,7 +33,7 @@ class ReferralRepository:
         self, referee_ids: Sequence[int], *, customer_scope: ColumnElement[bool] | None = None
     ) -> Sequence[AnyRow]:
         """For each referred customer, its referral and the referrer's columns."""
-        condition: ColumnElement[bool] = Referral.referee_id.in_(referee_ids)
+        condition: ColumnElement[bool] = any_of(Referral.referee_id, referee_ids)
         if customer_scope is not None:
             condition = condition & customer_scope
         stmt = (
@@ -40,13 +41,13 @@ class ReferralRepository:
             .join(Referral, Referral.referrer_id == Customer.id)
             .where(condition)
         )
-        return (await self.session.execute(stmt)).all()
+        return (await read(self.session, stmt)).all()
 
     async def referees_of(
         self, referrer_ids: Sequence[int], *, customer_scope: ColumnElement[bool] | None = None
     ) -> Sequence[AnyRow]:
         """Everyone these customers referred, earliest first, with the referee's columns."""
-        condition: ColumnElement[bool] = Referral.referrer_id.in_(referrer_ids)
+        condition: ColumnElement[bool] = any_of(Referral.referrer_id, referrer_ids)
         if customer_scope is not None:
             condition = condition & customer_scope
         stmt = (
@@ -55,4 +56,4 @@ class ReferralRepository:
             .where(condition)
             .order_by(Referral.referrer_id, Referral.referred_at, Referral.id)
         )
-        return (await self.session.execute(stmt)).all()
+        return (await read(self.session, stmt)).all()

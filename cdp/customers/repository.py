@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cdp import keyset
 from cdp.customers.columns import select_customers
 from cdp.customers.filters import CustomerFilter, FilterContext, compile_filter
+from cdp.db.engine import any_of, read
 from cdp.db.models import Customer, Holding
 from cdp.keyset import AnyRow
 
@@ -45,7 +46,7 @@ class CustomerRepository:
     ) -> keyset.Page[AnyRow]:
         condition = _scoped(_LISTED & compile_filter(where, filter_context), scope)
         stmt = keyset.apply(select_customers().where(condition), ordering, window)
-        rows = (await self.session.execute(stmt)).all()
+        rows = (await read(self.session, stmt)).all()
         return keyset.page(rows, window)
 
     async def count(
@@ -57,15 +58,15 @@ class CustomerRepository:
     ) -> int:
         condition = _scoped(_LISTED & compile_filter(where, filter_context), scope)
         stmt = select(func.count()).select_from(Customer).where(condition)
-        return int((await self.session.execute(stmt)).scalar_one())
+        return int((await read(self.session, stmt)).scalar_one())
 
     async def by_ids(self, ids: Sequence[int], *, scope: Scope = None) -> Sequence[AnyRow]:
-        stmt = select_customers().where(_scoped(Customer.id.in_(ids), scope))
-        return (await self.session.execute(stmt)).all()
+        stmt = select_customers().where(_scoped(any_of(Customer.id, ids), scope))
+        return (await read(self.session, stmt)).all()
 
     async def by_customer_no(self, customer_no: str, *, scope: Scope = None) -> AnyRow | None:
         stmt = select_customers().where(_scoped(Customer.customer_no == customer_no, scope))
-        return (await self.session.execute(stmt)).one_or_none()
+        return (await read(self.session, stmt)).one_or_none()
 
     async def sample_customer_nos(self, limit: int) -> list[str]:
         """Customer numbers with the largest AUM: good examples for the demo."""
@@ -76,4 +77,4 @@ class CustomerRepository:
             .order_by(func.sum(Holding.market_value).desc(), Customer.id)
             .limit(limit)
         )
-        return list((await self.session.execute(stmt)).scalars())
+        return list((await read(self.session, stmt)).scalars())

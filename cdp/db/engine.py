@@ -8,11 +8,12 @@ refuses, so a read path cannot write by accident.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import make_url
+from sqlalchemy import ColumnElement, CursorResult, Executable, any_, bindparam, make_url
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import QueryableAttribute
 
 from cdp.config import Settings
 
@@ -60,6 +62,32 @@ def create_engine(settings: Settings, url: str | None = None, **kwargs: Any) -> 
         echo=settings.db_echo,
         **kwargs,
     )
+
+
+async def read(session: AsyncSession, stmt: Executable) -> CursorResult[*tuple[Any, ...]]:
+    """Run a read statement on the session's connection, returning plain rows.
+
+    Read paths select columns, never entities, so the ORM's per-execution work
+    (compile-state setup, result wrapping, identity map) buys nothing; the
+    connection runs the same cached statement for a fraction of the Python cost.
+    A write session may hold pending objects a read must see, so those are
+    flushed first, as the session's autoflush would.
+    """
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+    return await (await session.connection()).execute(stmt)
+
+
+def any_of(
+    column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any]
+) -> ColumnElement[bool]:
+    """``column = ANY(:values)`` with the values bound as one array.
+
+    Unlike ``IN (...)``, whose expanding parameter is rewritten into one placeholder
+    per value on every execution, the statement text is the same whatever the
+    number of values, so the server-side prepared statement is reused too.
+    """
+    return column == any_(bindparam(None, list(values), type_=ARRAY(column.expression.type)))
 
 
 class Database:
