@@ -15,7 +15,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from cdp.config import Settings, get_settings
-from cdp.db.engine import Database, create_engine
+from cdp.db.engine import Database, create_engine, create_read_engine, database_url
 from cdp.http.graphql_view import GraphQLView
 from cdp.http.health import healthz, readyz
 from cdp.http.metrics import metrics
@@ -59,7 +59,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = database or Database(create_engine(settings))
+        if database is None:
+            url = database_url(settings)
+            db = Database(create_engine(settings, url), create_read_engine(settings, url))
+        else:
+            db = database
         app.state.db = db
         try:
             yield

@@ -3,7 +3,9 @@
 Only the boundary commits: a request or CLI command opens a session with
 ``write_session()`` (commit on success, rollback on error); repositories and
 services only flush. Read paths take an ``AsyncReadSession``, whose ``commit``
-refuses, so a read path cannot write by accident.
+refuses, so a read path cannot write by accident; the app binds read sessions to
+a read-only autocommit engine (``create_read_engine``), which enforces the same
+at the server.
 """
 
 from __future__ import annotations
@@ -54,13 +56,37 @@ def database_url(settings: Settings) -> str:
     return embedded_url(settings.data_dir)
 
 
+# No pre-ping: it cost three round trips (BEGIN, ping, ROLLBACK) on every checkout.
+# Connections are recycled before server or proxy idle timeouts close them, and a
+# connection that died anyway fails its statement; SQLAlchemy then invalidates the
+# pool, so one request sees the error instead of every request paying for the ping.
+POOL_RECYCLE_SECONDS = 1800
+
+
 def create_engine(settings: Settings, url: str | None = None, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(
         url or database_url(settings),
         pool_size=settings.db_pool_size,
-        pool_pre_ping=True,
+        pool_recycle=POOL_RECYCLE_SECONDS,
         echo=settings.db_echo,
         **kwargs,
+    )
+
+
+def create_read_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
+    """An engine for read sessions: autocommit, on connections the server keeps read-only.
+
+    At READ COMMITTED every statement takes its own snapshot inside a transaction as
+    well, so dropping the transaction changes nothing a read sees and saves its BEGIN
+    and ROLLBACK. ``default_transaction_read_only`` is sent with the connection's
+    startup packet (no round trip) and keeps the read session's promise at the
+    server: without a transaction to roll back, a stray write would otherwise stick.
+    """
+    return create_engine(
+        settings,
+        url,
+        isolation_level="AUTOCOMMIT",
+        connect_args={"server_settings": {"default_transaction_read_only": "on"}},
     )
 
 
@@ -97,12 +123,15 @@ class Database:
     test can roll back everything the code under test committed.
     """
 
-    def __init__(self, bind: AsyncEngine | AsyncConnection) -> None:
+    def __init__(
+        self, bind: AsyncEngine | AsyncConnection, read_bind: AsyncEngine | None = None
+    ) -> None:
         self.bind = bind
+        self.read_bind = read_bind
         options: dict[str, Any] = {"expire_on_commit": False}
         if isinstance(bind, AsyncConnection):
             options["join_transaction_mode"] = "create_savepoint"
-        self._read = async_sessionmaker(bind, class_=AsyncReadSession, **options)
+        self._read = async_sessionmaker(read_bind or bind, class_=AsyncReadSession, **options)
         self._write = async_sessionmaker(bind, class_=AsyncWriteSession, **options)
 
     @asynccontextmanager
@@ -118,3 +147,5 @@ class Database:
     async def dispose(self) -> None:
         if isinstance(self.bind, AsyncEngine):
             await self.bind.dispose()
+        if self.read_bind is not None:
+            await self.read_bind.dispose()

@@ -18,8 +18,12 @@ async def healthz(_: Request) -> JSONResponse:
 async def readyz(request: Request) -> JSONResponse:
     db: Database = request.app.state.db
     try:
-        async with asyncio.timeout(2), db.read_session() as session:
-            await session.execute(text("SELECT 1"))
+        # Reads and writes use separate pools; ready means both can reach the server.
+        async with asyncio.timeout(2):
+            async with db.read_session() as session:
+                await session.execute(text("SELECT 1"))
+            async with db.write_session() as write:
+                await write.execute(text("SELECT 1"))
     except Exception as exc:  # any failure means not ready; say which
         return JSONResponse(
             {"status": "unavailable", "database": type(exc).__name__}, status_code=503

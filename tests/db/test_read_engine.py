@@ -1,0 +1,29 @@
+"""The app's read engine: no transaction per request, and the server refuses writes."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from cdp.config import get_settings
+from cdp.db.engine import Database, create_engine, create_read_engine
+
+
+async def test_read_sessions_autocommit_on_read_only_connections(database_url: str) -> None:
+    settings = get_settings()
+    db = Database(create_engine(settings, database_url), create_read_engine(settings, database_url))
+    try:
+        async with db.read_session() as session:
+            # Outside a transaction block every statement is its own transaction,
+            # so the transaction timestamp moves from one statement to the next.
+            first = (await session.execute(text("select now()"))).scalar_one()
+            second = (await session.execute(text("select now()"))).scalar_one()
+            assert first < second
+            with pytest.raises(DBAPIError, match="read-only transaction"):
+                await session.execute(text("create temp table scratch (a int)"))
+        async with db.write_session() as session:
+            readonly = text("select current_setting('transaction_read_only')")
+            assert (await session.execute(readonly)).scalar_one() == "off"
+    finally:
+        await db.dispose()
