@@ -76,13 +76,14 @@ class Query:
         ],
     ) -> Customer:
         ctx = info.context
+        sel = selection_of(info)
         async with ctx.lock:
             row = await CustomerRepository(ctx.session).by_customer_no(
-                customer_no, scope=ctx.policy.scope("customer")
+                customer_no, scope=ctx.policy.scope("customer"), aum=assemble.needs_aum(sel)
             )
         if row is None:
             raise NotFound(f"no customer with number {customer_no}")
-        [customer] = await assemble.customers(ctx, [row], selection_of(info))
+        [customer] = await assemble.customers(ctx, [row], sel)
         return customer
 
     @strawberry.field(description="Customers, filtered and sorted, a page at a time.")
@@ -111,11 +112,16 @@ class Query:
         fctx = FilterContext(ctx.settings, ctx.today)
         scope = ctx.policy.scope("customer")
         repo = CustomerRepository(ctx.session)
+        sel, edges = _nodes(info)
         async with ctx.lock:
             page = await repo.page(
-                where=where, ordering=ordering, window=win, filter_context=fctx, scope=scope
+                where=where,
+                ordering=ordering,
+                window=win,
+                filter_context=fctx,
+                scope=scope,
+                aum=assemble.needs_aum(sel),
             )
-        sel, edges = _nodes(info)
         nodes = await assemble.customers(ctx, page.rows, sel)
 
         async def count() -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, null, select
 
 from cdp.db.models import Customer, Holding
 
@@ -43,6 +43,10 @@ PROFILE_COLUMNS = (
 )
 
 
-def select_customers(*extra: Any) -> Select[*tuple[Any, ...]]:
-    """Profile columns plus ``aum``, and any extra columns of joined tables."""
-    return select(*PROFILE_COLUMNS, AUM.label("aum"), *extra)
+def select_customers(*extra: Any, aum: bool = True) -> Select[*tuple[Any, ...]]:
+    """Profile columns plus ``aum``, and any extra columns of joined tables.
+
+    Without ``aum`` the column is a NULL: rows keep their shape, and a page that
+    neither shows nor sorts by AUM skips the per-customer sum over holdings.
+    """
+    return select(*PROFILE_COLUMNS, (AUM if aum else null()).label("aum"), *extra)

@@ -43,9 +43,13 @@ class CustomerRepository:
         window: keyset.Window,
         filter_context: FilterContext,
         scope: Scope = None,
+        aum: bool = True,
     ) -> keyset.Page[AnyRow]:
+        """A page of customers; ``aum=False`` leaves the ``aum`` column NULL (never when
+        sorting by AUM, whose cursors carry it)."""
         condition = _scoped(_LISTED & compile_filter(where, filter_context), scope)
-        stmt = keyset.apply(select_customers().where(condition), ordering, window)
+        aum = aum or ordering.field == "aum"
+        stmt = keyset.apply(select_customers(aum=aum).where(condition), ordering, window)
         rows = (await read(self.session, stmt)).all()
         return keyset.page(rows, window)
 
@@ -64,8 +68,11 @@ class CustomerRepository:
         stmt = select_customers().where(_scoped(any_of(Customer.id, ids), scope))
         return (await read(self.session, stmt)).all()
 
-    async def by_customer_no(self, customer_no: str, *, scope: Scope = None) -> AnyRow | None:
-        stmt = select_customers().where(_scoped(Customer.customer_no == customer_no, scope))
+    async def by_customer_no(
+        self, customer_no: str, *, scope: Scope = None, aum: bool = True
+    ) -> AnyRow | None:
+        condition = _scoped(Customer.customer_no == customer_no, scope)
+        stmt = select_customers(aum=aum).where(condition)
         return (await read(self.session, stmt)).one_or_none()
 
     async def sample_customer_nos(self, limit: int) -> list[str]:

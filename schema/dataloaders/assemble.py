@@ -29,6 +29,12 @@ from schema.types.product import Product
 from schema.types.referral import Referral
 
 
+def needs_aum(sel: Selection) -> bool:
+    """Whether customers built for ``sel`` read the ``aum`` column (``aumByCategory``
+    is summed from holdings, but counts too: it is AUM, and cheap to be safe about)."""
+    return "aum" in sel or "tier" in sel or "aumByCategory" in sel
+
+
 async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> list[Customer]:
     if not rows:
         return []
@@ -94,7 +100,8 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
             "onboarded_at": r.onboarded_at,
             "status": r.status,
             "aum": r.aum,
-            "tier": tier_for(r.aum, settings),
+            # NULL when the query selected neither; see ``needs_aum``.
+            "tier": tier_for(r.aum, settings) if r.aum is not None else None,
         }
         for name, per_row in relations.items():
             values[name] = per_row[i]

@@ -127,3 +127,29 @@ async def test_profile_holdings_and_tags_take_two_statements(
         data = await api.data(PROFILE_PAGE, first=50, branch=BRANCH)
     assert len(data["customers"]["nodes"]) == 50
     assert len(statements) == 2, statements
+
+
+async def test_aum_is_summed_only_when_selected_or_sorted_by(
+    api: Api, session: AsyncWriteSession, engine: AsyncEngine
+) -> None:
+    await _populate(session)
+    plain = (
+        "query($b: String!) { customers(first: 5, filter: {branches: [$b]}) { nodes { name } } }"
+    )
+    with count_statements(engine) as statements:
+        await api.data(plain, b=BRANCH)
+    assert not any("sum(" in s for s in statements), statements
+
+    # Sorting by AUM needs the column for cursors even when no field shows it.
+    by_aum = """query($b: String!, $after: String) {
+      customers(first: 5, after: $after, filter: {branches: [$b]},
+                orderBy: {field: AUM, direction: DESC}) {
+        edges { cursor node { customerNo } }
+      }
+    }"""
+    first = (await api.data(by_aum, b=BRANCH))["customers"]["edges"]
+    second = (await api.data(by_aum, b=BRANCH, after=first[-1]["cursor"]))["customers"]["edges"]
+    # _populate gives later customers larger holdings, so AUM descends with the number.
+    numbers = [e["node"]["customerNo"] for e in first + second]
+    assert numbers == sorted(numbers, reverse=True)
+    assert len(set(numbers)) == 10
