@@ -6,9 +6,12 @@ this module only assembles them.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.console import Console
 
+from cdp.auth.commands import demo_key, keys_app
 from cdp.config import get_settings
 from cdp.db import migrate
 from cdp.db.engine import database_url
@@ -29,6 +32,7 @@ policy_app = typer.Typer(help="Field-level permission policies.", no_args_is_hel
 policy_app.command("check")(policy_check)
 app.add_typer(policy_app, name="policy")
 app.add_typer(merges_app, name="merges")
+app.add_typer(keys_app, name="keys")
 app.command("seed", help="Fill an empty database with a deterministic demo data set.")(seed)
 app.command("seed-sources", help="Write two source-system files with planted duplicates.")(
     seed_sources
@@ -106,10 +110,11 @@ def demo(
 
     settings = get_settings()
 
-    async def prepare() -> list[str]:
+    async def prepare() -> tuple[list[str], str]:
         url = database_url(settings)
         await migrate.upgrade(url)
         async with open_database(settings) as db:
+            key = await demo_key(db, Path(settings.data_dir) / "demo-admin.key")
             async with db.read_session() as session:
                 samples = await CustomerRepository(session).sample_customer_nos(3)
             if not samples:
@@ -117,16 +122,21 @@ def demo(
                 await seed_database(db, customers=customers, seed=seed_value)
                 async with db.read_session() as session:
                     samples = await CustomerRepository(session).sample_customer_nos(3)
-        return samples
+        return samples, key
 
-    samples = run_command(prepare())
+    samples, key = run_command(prepare())
     url = f"http://{settings.host}:{port or settings.port}"
     example = samples[0] if samples else "C0000000001"
     for line in (
         "[bold]cdp demo[/]",
         f"  GraphiQL   {url}/graphql",
         f"  health     {url}/healthz    readiness {url}/readyz    metrics {url}/metrics",
-        "  try in GraphiQL:",
+        f"  admin key  {key}   (local demo only; saved in {settings.data_dir}/demo-admin.key)",
+        "  in GraphiQL, open Headers and paste:",
+        f'    {{"Authorization": "Bearer {key}"}}',
+        f'  with curl:  curl -H "Authorization: Bearer {key}" -H "Content-Type: application/json" '
+        f"""-d '{{"query": "{{ __typename }}"}}' {url}/graphql""",
+        "  then try in GraphiQL:",
         f'    {{ customer(customerNo: "{example}") {{ name age city riskLevelLabel tier aum',
         "        holdings { product { code name category riskRating } marketValue } } }",
         f"  other large customers: {', '.join(samples[1:]) or '-'}",

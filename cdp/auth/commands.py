@@ -1,0 +1,118 @@
+"""CLI commands: the ``cdp keys`` group (registered by the CLI) and the demo credential."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from cdp.auth import keys
+from cdp.auth.roles import KNOWN_ROLES
+from cdp.auth.store import create_key, delete_key, find_by_prefix, list_keys, revoke_key
+from cdp.db.engine import Database
+from cdp.runtime import open_database, run_command
+
+console = Console()
+keys_app = typer.Typer(help="API keys of partner systems and services.", no_args_is_help=True)
+
+DEMO_KEY_NAME = "demo-admin"
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def _day(value: datetime | None) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d") if value else "-"
+
+
+@keys_app.command("create")
+def create(
+    name: Annotated[str, typer.Option("--name", help="Unique name, e.g. the partner.")],
+    role: Annotated[str, typer.Option("--role", help=f"One of {', '.join(KNOWN_ROLES)}.")],
+    expires: Annotated[
+        str | None, typer.Option("--expires", help="Valid for, e.g. 90d, 12h, 2w; default never.")
+    ] = None,
+) -> None:
+    """Issue a key and print it once; only its hash is stored."""
+
+    async def go() -> str:
+        now = datetime.now(UTC)
+        valid_for = keys.parse_duration(expires) if expires is not None else None
+        async with open_database() as db, db.write_session() as session:
+            _, token = await create_key(session, name, role, now, valid_for)
+        return token
+
+    token = run_command(go())
+    console.print(f"created key [bold]{name}[/] (role {role}); it is shown only this once:")
+    print(token)
+
+
+@keys_app.command("list")
+def list_() -> None:
+    """Keys with role, prefix and dates; never the secret."""
+
+    async def go() -> Table:
+        async with open_database() as db, db.write_session() as session:
+            rows = await list_keys(session)
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        for column in ("name", "role", "prefix", "created", "expires", "revoked", "last used"):
+            table.add_column(column, no_wrap=True)
+        for row in rows:
+            table.add_row(
+                row.name,
+                row.role,
+                row.prefix,
+                _day(row.created_at),
+                _day(row.expires_at),
+                _day(row.revoked_at),
+                _when(row.last_used_at),
+            )
+        return table
+
+    console.print(run_command(go()))
+
+
+@keys_app.command("revoke")
+def revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
+    """Refuse a key from now on (every server process within a minute, see README)."""
+
+    async def go() -> datetime | None:
+        async with open_database() as db, db.write_session() as session:
+            return (await revoke_key(session, name, datetime.now(UTC))).revoked_at
+
+    console.print(f"key [bold]{name}[/] revoked at {_when(run_command(go()))}")
+
+
+async def demo_key(db: Database, path: Path) -> str:
+    """A usable local admin key: the one saved in ``path`` if still valid, else a new one.
+
+    For ``cdp demo`` only: the key is kept in clear in the data directory (mode 0600)
+    so every demo run prints the same credential.
+    """
+    now = datetime.now(UTC)
+    saved = path.read_text().strip() if path.is_file() else ""
+    parsed = keys.parse(saved)
+    async with db.write_session() as session:
+        if parsed:
+            record = await find_by_prefix(session, parsed[0])
+            if (
+                record
+                and record.name == DEMO_KEY_NAME
+                and record.usable_at(now)
+                and keys.secret_matches(parsed[1], record.key_hash)
+            ):
+                return saved
+        await delete_key(session, DEMO_KEY_NAME)
+        _, token = await create_key(session, DEMO_KEY_NAME, "admin", now)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write(token + "\n")
+    return token
