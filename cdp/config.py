@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     max_tokens: int = 2000
     max_cost: int = 25_000
 
+    # Days the audit trail of sensitive reads is kept before the retention purge
+    # deletes it. Five years by default; regulators differ, so firms set their own.
+    audit_retention_days: int = Field(default=1825, ge=1)
+
     @property
     def embedded(self) -> bool:
         return self.database_url is None
