@@ -52,14 +52,27 @@ class AuditEntry:
     occurred_at: datetime = field(default_factory=_now)
 
     def __post_init__(self) -> None:
+        # Runs on the request path for every audited read: plain comparisons only.
         if not self.roles:
             raise ValueError("an audit entry needs at least one role")
-        if any(ROLE_SEPARATOR in r for r in self.roles):
+        role = self.role
+        if role.count(ROLE_SEPARATOR) != len(self.roles) - 1:
             raise ValueError(f"role names may not contain {ROLE_SEPARATOR!r}")
         if self.occurred_at.tzinfo is None:
             raise ValueError("occurred_at must be timezone-aware")
+        if (
+            len(self.principal) > _LIMITS["principal"]
+            or len(role) > _LIMITS["role"]
+            or len(self.purpose or "") > _LIMITS["purpose"]
+            or len(self.operation or "") > _LIMITS["operation"]
+            or len(self.policy_version or "") > _LIMITS["policy_version"]
+            or len(self.request_id or "") > _LIMITS["request_id"]
+        ):
+            self._too_long(role)
+
+    def _too_long(self, role: str) -> None:
         for name, limit in _LIMITS.items():
-            value = self.role if name == "role" else getattr(self, name)
+            value = role if name == "role" else getattr(self, name)
             if value is not None and len(value) > limit:
                 raise ValueError(f"audit {name} longer than {limit} characters: {value!r}")
 
