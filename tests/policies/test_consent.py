@@ -101,6 +101,19 @@ async def test_decisions_for_other_purposes_do_not_leak(session: AsyncWriteSessi
     assert not MARKETING.allows(customer, consents)
     assert not PARTNER_SHARING.allows(customer, consents)  # granted elsewhere, absent here
     assert not PROFILING.allows(customer + 1, consents)  # another customer's rows
+    # Selected columns (as the customer read path loads them) decide the same way.
+    selected = (
+        await session.execute(
+            select(Consent.customer_id, Consent.purpose, Consent.granted).where(
+                Consent.customer_id == customer
+            )
+        )
+    ).all()
+    assert [g.allows(customer, selected) for g in (PROFILING, MARKETING, PARTNER_SHARING)] == [
+        True,
+        False,
+        False,
+    ]
 
 
 async def test_gates_combine_and_correlate_in_a_query_that_reads_consent(
