@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
@@ -20,42 +19,112 @@ from typing import Any
 import orjson
 
 from cdp.crypto import Cipher
+from cdp.ingest import copy_text
 from cdp.ingest import normalize as n
+from cdp.ingest.identity import Keys
 from cdp.ingest.normalize.memo import Memo
 
 Payload = dict[str, Any]
 
 
-@dataclass(slots=True)
 class CustomerRecord:
-    source_key: str
-    payload: Payload
-    id_number: str | None  # clear text, only in memory until encrypted
-    id_hash: bytes | None
-    phone_hash: bytes | None
-    content_hash: bytes
-    payload_json: str | None = None  # the sealed payload as stored, once sealed
+    """A normalised record; once sealed, also its stored payload and COPY fragments.
+
+    A sealed record crosses the process boundary without its payload dict: the
+    stored JSON carries it, and it is parsed again only where survivorship or a
+    merge needs the values (few records), not for each record written.
+    """
+
+    __slots__ = (
+        "_payload", "advisor_no", "content_hash", "golden_copy", "id_hash", "id_number",
+        "keys", "payload_json", "phone_hash", "source_copy", "source_key",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        source_key: str,
+        payload: Payload | None,
+        id_number: str | None,  # clear text, only in memory until encrypted
+        id_hash: bytes | None,
+        phone_hash: bytes | None,
+        content_hash: bytes,
+        keys: Keys,
+        advisor_no: str | None,
+        payload_json: str | None = None,  # the sealed payload as stored, once sealed
+        source_copy: str = "",  # source_record columns from source_key on, COPY text
+        golden_copy: tuple[str, str] | None = None,  # see ``golden_fragments``
+    ) -> None:
+        self.source_key = source_key
+        self._payload = payload
+        self.id_number = id_number
+        self.id_hash = id_hash
+        self.phone_hash = phone_hash
+        self.content_hash = content_hash
+        self.keys = keys
+        self.advisor_no = advisor_no
+        self.payload_json = payload_json
+        self.source_copy = source_copy
+        self.golden_copy = golden_copy
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        payload = self._payload if self.payload_json is None else None
+        return CustomerRecord, (
+            self.source_key, payload, self.id_number, self.id_hash, self.phone_hash,
+            self.content_hash, self.keys, self.advisor_no, self.payload_json,
+            self.source_copy, self.golden_copy,
+        )  # fmt: skip
+
+    @property
+    def payload(self) -> Payload:
+        if self._payload is None:
+            self._payload = orjson.loads(self.payload_json or "{}")
+        return self._payload
 
     @property
     def name(self) -> str:
-        return str(self.payload["name"])
+        return self.keys.name
 
     @property
     def email(self) -> str | None:
-        return self.payload.get("email")
+        return self.keys.email
 
     @property
     def birth_date(self) -> str | None:
-        return self.payload.get("birth_date")
+        return self.keys.birth_date
 
     def seal(self, cipher: Cipher) -> None:
         """Encrypt the ID number into the payload and render it as stored (once)."""
         if self.payload_json is not None:
             return
+        payload = self.payload
+        blob = None
         if self.id_number is not None:
             blob = cipher.encrypt(self.id_number)
-            self.payload["id_number_enc"] = base64.b64encode(blob).decode()
-        self.payload_json = orjson.dumps(self.payload).decode()
+            payload["id_number_enc"] = base64.b64encode(blob).decode()
+        self.payload_json = orjson.dumps(payload).decode()
+        self.source_copy = copy_text.line(
+            (self.source_key, self.payload_json, self.content_hash, self.id_hash,
+             self.phone_hash, self.keys.email)
+        )  # fmt: skip
+        self.golden_copy = golden_fragments(payload, blob, self.id_hash, self.phone_hash)
+
+
+def golden_fragments(
+    payload: Payload, blob: bytes | None, id_hash: bytes | None, phone_hash: bytes | None
+) -> tuple[str, str] | None:
+    """The customer row of a customer made of this record alone, as COPY text: the
+    columns before ``advisor_id`` and those after it (the advisor is looked up by the
+    writer). ``None`` when the row needs the writer's clock (no onboarding time)."""
+    p = payload
+    if p["onboarded_at"] is None:
+        return None
+    head = (
+        p["name"], p["gender"], p["birth_date"], p["id_type"] or "id_card", blob, id_hash,
+        p["phone"], phone_hash, p["email"], p["province"], p["city"], p["occupation"],
+        p["annual_income"], p["risk_level"], p["risk_assessed_at"],
+        p["investor_class"] or "ordinary",
+    )  # fmt: skip
+    return copy_text.line(head), copy_text.line((p["branch"], p["onboarded_at"]))
 
 
 def _iso_moment(value: object) -> str | None:
@@ -158,13 +227,16 @@ def normalise_customer(row: Mapping[str, object], cipher: Cipher, today: date) -
         "updated_at": updated,
     }
     digest = hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).digest()
+    phone_hash = keyed_hash(phone) if phone is not None else None
     return CustomerRecord(
-        source_key=source_key,
-        payload=payload,
-        id_number=ident.number if ident is not None else None,
-        id_hash=id_hash,
-        phone_hash=keyed_hash(phone) if phone is not None else None,
-        content_hash=digest,
+        source_key,
+        payload,
+        ident.number if ident is not None else None,
+        id_hash,
+        phone_hash,
+        digest,
+        Keys(id_hash, phone_hash, email, name, payload["birth_date"]),
+        advisor_no,
     )
 
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from cdp.ingest.identity import Keys
-from cdp.ingest.pg import copy_rows
+from cdp.ingest.pg import copy_lines, copy_rows
 from cdp.ingest.survivorship import CUSTOMER_COLUMNS
 
 SOURCE_RECORD_COLUMNS = (
-    "id", "source", "source_key", "customer_id", "payload", "content_hash", "id_number_hash",
+    "customer_id", "source", "source_key", "payload", "content_hash", "id_number_hash",
     "phone_hash", "email",
 )  # fmt: skip
 _CUSTOMER_TYPES = (
@@ -113,9 +113,9 @@ async def current_rows(pg: Any, customer_ids: Iterable[int]) -> dict[int, dict[s
     return {r["id"]: dict(r) for r in rows}
 
 
-async def insert_customers(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Rows are (id, customer_no, *CUSTOMER_COLUMNS)."""
-    await copy_rows(pg, "customer", ("id", "customer_no", *CUSTOMER_COLUMNS), rows)
+async def insert_customers(pg: Any, lines: Sequence[str]) -> None:
+    """Lines are COPY text of (id, customer_no, *CUSTOMER_COLUMNS)."""
+    await copy_lines(pg, "customer", ("id", "customer_no", *CUSTOMER_COLUMNS), lines)
 
 
 async def update_customers(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -136,8 +136,9 @@ async def update_customers(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:
     )
 
 
-async def insert_source_records(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:
-    await copy_rows(pg, "source_record", SOURCE_RECORD_COLUMNS, rows)
+async def insert_source_records(pg: Any, lines: Sequence[str]) -> None:
+    """Lines are COPY text of ``SOURCE_RECORD_COLUMNS``; the table assigns the ids."""
+    await copy_lines(pg, "source_record", SOURCE_RECORD_COLUMNS, lines)
 
 
 async def update_source_records(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -152,6 +153,19 @@ async def update_source_records(pg: Any, rows: Sequence[tuple[Any, ...]]) -> Non
         "AS v(id, payload, h, ih, ph, email) WHERE s.id = v.id",
         *cols,
     )
+
+
+async def record_ids(pg: Any, source: str, keys: Sequence[str]) -> dict[str, int]:
+    """source_key -> source_record id, for records of ``source``."""
+    if not keys:
+        return {}
+    rows = await pg.fetch(
+        "SELECT source_key, id FROM source_record "
+        "WHERE source = $1 AND source_key = ANY($2::text[])",
+        source,
+        list(keys),
+    )
+    return {r[0]: r[1] for r in rows}
 
 
 async def insert_merges(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:

@@ -8,6 +8,7 @@ with union-find (``identity``), and written with COPY.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -16,9 +17,11 @@ import orjson
 
 from cdp.config import get_settings
 from cdp.crypto import get_cipher
+from cdp.ingest import copy_text
 from cdp.ingest import customer_store as store
+from cdp.ingest.copy_text import NULL
 from cdp.ingest.customer_record import CustomerRecord, now_iso
-from cdp.ingest.identity import Keys, resolve, switchboards
+from cdp.ingest.identity import resolve, switchboards
 from cdp.ingest.normalize.phone import mask
 from cdp.ingest.pg import allocate_ids
 from cdp.ingest.prepare import Prepared, Rejected, prepare_rows
@@ -107,10 +110,7 @@ async def ingest_customers(
         records[i].seal(cipher)
 
     # Identity: candidates for the whole batch in one query, then union-find.
-    keys = [
-        Keys(r.id_hash, r.phone_hash, r.email, r.name, r.birth_date)
-        for r in (records[i] for i in new)
-    ]
+    keys = [records[i].keys for i in new]
     cands = await store.candidates(
         pg,
         sorted({k.id_hash for k in keys if k.id_hash is not None}),
@@ -128,13 +128,20 @@ async def ingest_customers(
         p for p, res in enumerate(resolutions) if res.customer_id is None and res.leader == p
     ]
     new_ids = dict(zip(leaders, await allocate_ids(pg, "customer", len(leaders)), strict=True))
-    record_ids = await allocate_ids(pg, "source_record", len(new))
     target: list[int] = [
         res.customer_id if res.customer_id is not None else new_ids[res.leader or 0]
         for res in resolutions
     ]
+    # A new customer made of one record is that record: its row was rendered with
+    # the record, and no survivorship is computed.
+    members = Counter(target)
+    alone = {
+        cid: records[new[p]]
+        for p, cid in new_ids.items()
+        if members[cid] == 1 and records[new[p]].golden_copy is not None
+    }
 
-    # Survivorship over every record of each customer this batch touches.
+    # Survivorship over every record of each other customer this batch touches.
     affected = {t for p, t in enumerate(target) if p not in new_ids}
     affected -= set(new_ids.values())
     affected |= {existing[records[i].source_key].customer_id for i in changed}
@@ -142,7 +149,7 @@ async def ingest_customers(
     current = await store.current_rows(pg, affected)
     replaced = {existing[records[i].source_key].id: records[i] for i in changed}
     contributions: dict[int, list[Contribution]] = {cid: [] for cid in affected}
-    contributions.update({cid: [] for cid in new_ids.values()})
+    contributions.update({cid: [] for cid in new_ids.values() if cid not in alone})
     for cid, recs in stored.items():
         for sr in recs:
             fresh = replaced.get(sr.id)
@@ -154,48 +161,37 @@ async def ingest_customers(
         contributions[cid].append(Contribution(FALLBACK_TRUST, "", snapshot(row)))
     before = {cid: snapshot(row) for cid, row in current.items()}
     for p, i in enumerate(new):
-        payload = records[i].payload
-        contributions[target[p]].append(
-            Contribution(trust, payload.get("updated_at") or now_iso(), payload)
-        )
-        if p in new_ids and len(resolutions) > 1:
-            before[new_ids[p]] = payload
+        if target[p] not in alone:
+            payload = records[i].payload
+            contributions[target[p]].append(
+                Contribution(trust, payload.get("updated_at") or now_iso(), payload)
+            )
 
-    # A customer made of one record is that record: no survivorship to compute.
     goldens = {cid: c[0].payload if len(c) == 1 else survive(c) for cid, c in contributions.items()}
-    written = [records[i].payload.get("advisor_no") for i in (*new, *changed)]
+    written = [records[i].advisor_no for i in (*new, *changed)]
     advisor_nos = {g["advisor_no"] for g in goldens.values() if g.get("advisor_no")}
     advisor_ids = await store.advisors(pg, advisor_nos | {no for no in written if no})
     # An unknown advisor does not cost the customer: the row is kept, unassigned.
     result.warnings["unknown_advisor"] += sum(1 for no in written if no and no not in advisor_ids)
 
-    await store.insert_customers(
-        pg,
-        [
-            (cid, customer_no(cid), *to_columns(goldens[cid], advisor_ids, cipher))
-            for cid in new_ids.values()
-        ],
-    )
+    lines = []
+    for cid in new_ids.values():
+        only = alone.get(cid)
+        if only is not None and only.golden_copy is not None:
+            head, tail = only.golden_copy
+            advisor = advisor_ids.get(only.advisor_no or "")
+            lines.append(f"{cid}\t{customer_no(cid)}\t{head}\t{advisor or NULL}\t{tail}\n")
+        else:
+            golden = to_columns(goldens[cid], advisor_ids, cipher)
+            lines.append(copy_text.line((cid, customer_no(cid), *golden)) + "\n")
+    await store.insert_customers(pg, lines)
     await store.update_customers(
         pg,
         [(cid, *to_columns(goldens[cid], advisor_ids, cipher)) for cid in sorted(affected)],
     )
+    prefix = copy_text.text(source)
     await store.insert_source_records(
-        pg,
-        [
-            (
-                record_ids[p],
-                source,
-                records[i].source_key,
-                target[p],
-                records[i].payload_json,
-                records[i].content_hash,
-                records[i].id_hash,
-                records[i].phone_hash,
-                records[i].email,
-            )
-            for p, i in enumerate(new)
-        ],
+        pg, [f"{target[p]}\t{prefix}\t{records[i].source_copy}\n" for p, i in enumerate(new)]
     )
     await store.update_source_records(
         pg,
@@ -211,16 +207,29 @@ async def ingest_customers(
             for i in changed
         ],
     )
-    merges = []
+    leader = {cid: records[new[p]] for p, cid in new_ids.items()}
+    merged: list[int] = []
     for p, i in enumerate(new):
         res = resolutions[p]
         status: Status = "created" if p in new_ids else "merged"
         items[i] = ItemResult(numbers[i], status, records[i].source_key, target[p], res.rule)
         if status == "merged":
-            merges.append(
-                (target[p], record_ids[p], res.rule or "id_number", _json(before[target[p]]))
+            merged.append(p)
+    # Source record ids are assigned by COPY; only merges refer to them, so only
+    # the merged records' ids are read back.
+    record_ids = await store.record_ids(pg, source, [records[new[p]].source_key for p in merged])
+    await store.insert_merges(
+        pg,
+        [
+            (
+                target[p],
+                record_ids[records[new[p]].source_key],
+                resolutions[p].rule or "id_number",
+                _json(before.get(target[p]) or leader[target[p]].payload),
             )
-    await store.insert_merges(pg, merges)
+            for p in merged
+        ],
+    )
     for i in changed:
         ex = existing[records[i].source_key]
         items[i] = ItemResult(numbers[i], "updated", records[i].source_key, ex.customer_id)

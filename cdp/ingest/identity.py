@@ -22,15 +22,17 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 RULES = ("id_number", "phone_name", "email_name")
 
 
-@dataclass(frozen=True)
-class Keys:
-    """What matching looks at, for a new record or an existing customer's record."""
+class Keys(NamedTuple):
+    """What matching looks at, for a new record or an existing customer's record.
+
+    A tuple: a batch's keys cross from the worker process and are made per
+    candidate row, where a tuple is the cheapest object to pickle and build.
+    """
 
     id_hash: bytes | None
     phone_hash: bytes | None
@@ -39,8 +41,7 @@ class Keys:
     birth_date: str | None
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(NamedTuple):
     """Per new record: the existing customer or the leader record of its new group."""
 
     customer_id: int | None

@@ -16,6 +16,7 @@ from cdp.config import get_settings
 from cdp.crypto import get_cipher
 from cdp.db.engine import AsyncWriteSession
 from cdp.errors import Conflict, NotFound
+from cdp.ingest import copy_text
 from cdp.ingest import customer_store as store
 from cdp.ingest.customers import customer_no
 from cdp.ingest.pg import allocate_ids, driver
@@ -88,9 +89,8 @@ async def undo_merge(session: AsyncWriteSession, merge_id: int) -> UndoResult:
     (split,) = await allocate_ids(pg, "customer", 1)
     own = survive([Contribution(trust.get(merge["source"], 0), recency, payload)])
     advisors = await store.advisors(pg, [own["advisor_no"]] if own["advisor_no"] else [])
-    await store.insert_customers(
-        pg, [(split, customer_no(split), *to_columns(own, advisors, cipher))]
-    )
+    row = (split, customer_no(split), *to_columns(own, advisors, cipher))
+    await store.insert_customers(pg, [copy_text.line(row) + "\n"])
     await pg.execute(
         "UPDATE source_record SET customer_id = $2 WHERE id = $1", merge["record_id"], split
     )

@@ -8,6 +8,7 @@ covers them.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -46,3 +47,10 @@ async def copy_rows(
 ) -> None:
     if records:
         await pg.copy_records_to_table(table, columns=list(columns), records=records)
+
+
+async def copy_lines(pg: Any, table: str, columns: Sequence[str], lines: Sequence[str]) -> None:
+    """COPY rows already rendered in text format (``copy_text``), one per line."""
+    if lines:
+        data = "".join(lines).encode()
+        await pg.copy_to_table(table, source=io.BytesIO(data), columns=list(columns))

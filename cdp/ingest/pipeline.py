@@ -25,9 +25,17 @@ from types import TracebackType
 
 from cdp.ingest.prepare import Prepared, prepare_rows
 
+WORKERS = 2
+
 
 class Preparer:
-    """One worker process that prepares batches; ``async with`` shuts it down cleanly."""
+    """Worker processes that prepare batches; ``async with`` shuts them down cleanly.
+
+    Each batch is split between two workers. Normalising is the largest share of the
+    CPU an import needs, and the process writing to the database mostly waits on it:
+    two workers let the scheduler put that share wherever a core is free rather than
+    leave the whole of it to one process.
+    """
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
@@ -35,7 +43,7 @@ class Preparer:
 
     async def __aenter__(self) -> Preparer:
         self._pool = ProcessPoolExecutor(
-            1, mp_context=multiprocessing.get_context("fork"), initializer=gc.freeze
+            WORKERS, mp_context=multiprocessing.get_context("fork"), initializer=gc.freeze
         )
         return self
 
@@ -46,8 +54,8 @@ class Preparer:
         tb: TracebackType | None,
     ) -> None:
         if self._pool is not None:
-            # Waits for a batch still being prepared (at most one), so the process
-            # is joined before the import returns or raises.
+            # Waits for a batch still being prepared (at most one), so the processes
+            # are joined before the import returns or raises.
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
@@ -55,5 +63,19 @@ class Preparer:
         """Start preparing ``rows``; await the result when the batch's turn comes."""
         if self._pool is None:
             raise RuntimeError("the preparer is not running")
-        job = partial(prepare_rows, self.kind, list(rows), date.today(), seal=True)
-        return asyncio.get_running_loop().run_in_executor(self._pool, job)
+        loop, today, rows = asyncio.get_running_loop(), date.today(), list(rows)
+        half = (len(rows) + 1) // 2
+        parts = [
+            loop.run_in_executor(
+                self._pool, partial(prepare_rows, self.kind, part, today, seal=True)
+            )
+            for part in (rows[:half], rows[half:])
+        ]
+        return asyncio.ensure_future(_joined(parts))
+
+
+async def _joined(parts: list[asyncio.Future[Prepared]]) -> Prepared:
+    out: Prepared = []
+    for part in await asyncio.gather(*parts):
+        out.extend(part)
+    return out
