@@ -1,5 +1,8 @@
 """The Starlette application: GraphQL at /graphql plus health, readiness and metrics.
 
+Every route but the probes (and, as configured, /metrics) needs credentials; see
+``cdp.http.auth``.
+
 This is a composition root: it wires settings, the database and the schema.
 """
 
@@ -14,8 +17,11 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from cdp.auth.authenticator import Authenticator
+from cdp.auth.ratelimit import RateLimiter
 from cdp.config import Settings, get_settings
 from cdp.db.engine import Database, create_engine, create_read_engine, database_url
+from cdp.http.auth import AuthMiddleware
 from cdp.http.graphql_view import GraphQLView
 from cdp.http.health import healthz, readyz
 from cdp.http.metrics import metrics
@@ -37,6 +43,7 @@ class _GraphQL(GraphQLView[Context]):
             db=request.app.state.db,
             settings=self.settings,
             request_id=request_id_var.get(),
+            principal=request.state.principal,
         )
 
 
@@ -80,7 +87,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/readyz", readyz),
             Route("/metrics", metrics),
         ],
-        middleware=[Middleware(RequestContextMiddleware)],
+        # Outermost first: refusals still get a request id, a log line and metrics.
+        middleware=[
+            Middleware(RequestContextMiddleware),
+            Middleware(
+                AuthMiddleware,
+                settings=settings,
+                authenticator=Authenticator(settings),
+                limiter=RateLimiter(settings),
+            ),
+        ],
         lifespan=lifespan,
     )
     return app

@@ -6,6 +6,7 @@ this module only assembles them.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -84,6 +85,11 @@ def serve(
     """Serve the GraphQL API, /healthz, /readyz and /metrics."""
     import uvicorn
 
+    if host:
+        # The app's settings decide what the bind address implies (an open /metrics on
+        # loopback only), and workers read settings from the environment.
+        os.environ["CDP_HOST"] = host
+        get_settings.cache_clear()
     settings = get_settings()
     uvicorn.run(
         "cdp.app:create_app",

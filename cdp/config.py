@@ -11,8 +11,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class RoleLimit(BaseModel):
+    """A role's own rate limit.
+
+    For example ``CDP_RATE_LIMIT_ROLES='{"partner": {"rate": 5, "burst": 30}}'``.
+    """
+
+    rate: float = Field(gt=0)
+    burst: int = Field(ge=1)
 
 
 class Settings(BaseSettings):
@@ -38,6 +48,32 @@ class Settings(BaseSettings):
     workers: int = 1
     log_level: str = "INFO"
     log_json: bool = True
+
+    # Authentication (README, "Authentication"). A JWT is verified with HS256 when
+    # jwt_secret is set and with RS256 when jwt_public_key is; each algorithm only
+    # ever with its own key, so a token cannot pick the key it is checked against.
+    jwt_secret: SecretStr | None = None
+    jwt_public_key: str | None = Field(
+        default=None, description="RS256 public key: PEM text, or the path of a PEM file."
+    )
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_leeway_seconds: int = Field(default=30, ge=0)
+    # A verified API key is trusted from memory this long, so a revocation reaches
+    # every process within it; last-used times are written at most this often per key.
+    api_key_cache_seconds: float = Field(default=30, ge=0)
+    api_key_touch_seconds: float = Field(default=60, ge=0)
+    # /metrics without credentials: unset means open when the server binds a
+    # loopback address (a local scraper), closed otherwise.
+    metrics_open: bool | None = None
+    # Per caller (API key or JWT subject), per process: a token bucket refilled at
+    # rate_limit_rate requests a second, holding at most rate_limit_burst.
+    rate_limit_enabled: bool = True
+    rate_limit_rate: float = Field(default=20, gt=0)
+    rate_limit_burst: int = Field(default=100, ge=1)
+    rate_limit_roles: dict[str, RoleLimit] = Field(
+        default_factory=lambda: {"partner": RoleLimit(rate=5, burst=30)}
+    )
 
     # Identity resolution: the higher, the more a source's values are trusted when
     # two sources disagree. Unlisted sources get 0.

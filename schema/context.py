@@ -1,4 +1,4 @@
-"""Per-request context: session, database, settings, the permission policy and the loaders.
+"""Per-request context: session, database, settings, principal, permission policy, loaders.
 
 ``policy`` is the permission seam (see ``schema.permissions``); the composition
 root passes the caller's policy, and the default allows everything. ``lock``
@@ -13,6 +13,7 @@ from datetime import date
 
 from cdp.config import Settings
 from cdp.db.engine import AsyncReadSession, Database
+from cdp.principal import Principal
 from schema.dataloaders.base import Deps
 from schema.dataloaders.registry import Loaders
 from schema.permissions import AllowAll, FieldPolicy
@@ -25,6 +26,8 @@ class Context:
     request_id: str | None
     # Mutations open their own write session from here; reads use ``session``.
     db: Database
+    # Who is calling, authenticated before the request reached GraphQL.
+    principal: Principal
     policy: FieldPolicy = field(default_factory=AllowAll)
     # One "today" per request, so ages and expiries agree across a response.
     today: date = field(default_factory=date.today)

@@ -9,21 +9,29 @@ from __future__ import annotations
 
 import base64
 import os
+import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import asyncpg
+import httpx
+import jwt
 import pytest
 from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from cdp.config import get_settings
+from cdp.config import Settings, get_settings
 from cdp.crypto import get_cipher
 from cdp.db.engine import AsyncWriteSession, Database, async_url
 from cdp.db.migrate import upgrade
 
 TEST_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
+# Signs the tokens API tests authenticate with; set for the test session only.
+TEST_JWT_SECRET = "test-only-jwt-secret-of-at-least-32-bytes"
+ADMIN = ("admin",)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -32,6 +40,7 @@ def _test_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     os.environ["CDP_ENCRYPTION_KEY"] = TEST_KEY
     os.environ["CDP_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
     os.environ["CDP_LOG_JSON"] = "false"
+    os.environ["CDP_JWT_SECRET"] = TEST_JWT_SECRET
     get_settings.cache_clear()
     get_cipher.cache_clear()
     yield
@@ -159,3 +168,66 @@ async def fresh_database(
 @pytest.fixture
 def data_dir() -> Path:
     return Path(get_settings().data_dir)
+
+
+def mint_token(
+    roles: Sequence[str] = ADMIN,
+    subject: str = "test-admin",
+    advisor_id: int | None = None,
+    expires_in: int = 600,
+    key: str = TEST_JWT_SECRET,
+    algorithm: str = "HS256",
+    **claims: Any,
+) -> str:
+    """A JWT as a front end's identity provider would issue it."""
+    payload: dict[str, Any] = {
+        "sub": subject,
+        "roles": list(roles),
+        "exp": int(time.time()) + expires_in,
+        **claims,
+    }
+    if advisor_id is not None:
+        payload["advisor_id"] = advisor_id
+    return jwt.encode(payload, key, algorithm=algorithm)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}
+
+
+AppClient = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
+
+
+@pytest.fixture
+def app_client(db: Database) -> AppClient:
+    """Clients of the app on the test's transaction, authenticated as a principal.
+
+    By default an admin; ``roles``/``advisor_id``/``subject`` mint another caller's
+    token, ``headers`` replaces the credential entirely (``{}`` sends none),
+    ``database`` swaps the database, and other keywords override settings as an
+    operator would.
+    """
+
+    @asynccontextmanager
+    async def make(
+        roles: Sequence[str] = ADMIN,
+        advisor_id: int | None = None,
+        subject: str = "test-admin",
+        headers: dict[str, str] | None = None,
+        database: Database | None = None,
+        **overrides: Any,
+    ) -> AsyncIterator[httpx.AsyncClient]:
+        from cdp.app import create_app
+
+        settings: Settings = get_settings().model_copy(update=overrides)
+        app = create_app(settings, database=database or db)
+        if headers is None:
+            headers = bearer(mint_token(roles, subject=subject, advisor_id=advisor_id))
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://cdp.test", headers=headers
+            ) as client:
+                yield client
+
+    return make

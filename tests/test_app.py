@@ -8,31 +8,22 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from cdp.app import create_app
-from cdp.config import get_settings
 from cdp.db.engine import Database
-
-
-async def _client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(get_settings(), database=db)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://cdp.test") as client:
-            yield client
+from tests.conftest import AppClient
 
 
 @pytest.fixture
-async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    async for c in _client(db):
+async def client(app_client: AppClient) -> AsyncIterator[httpx.AsyncClient]:
+    async with app_client() as c:
         yield c
 
 
 @pytest.fixture
-async def broken_client() -> AsyncIterator[httpx.AsyncClient]:
+async def broken_client(app_client: AppClient) -> AsyncIterator[httpx.AsyncClient]:
     """An app whose database cannot be reached."""
     engine = create_async_engine("postgresql+asyncpg://postgres@127.0.0.1:1/none")
     try:
-        async for c in _client(Database(engine)):
+        async with app_client(database=Database(engine)) as c:
             yield c
     finally:
         await engine.dispose()

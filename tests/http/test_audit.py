@@ -21,6 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import mint_token
+
 AUDIT_DIR = Path(__file__).parent / "audit"
 
 
@@ -75,11 +77,14 @@ async def _audit(url: str) -> list[dict[str, Any]]:
         pytest.fail(
             "graphql-http is not installed: run `npm ci` in tests/http/audit (make test does)"
         )
+    # The audits authenticate like any client: an admin token in every request.
+    env = {**os.environ, "AUDIT_AUTHORIZATION": f"Bearer {mint_token()}"}
     process = await asyncio.create_subprocess_exec(
         node,
         "audit.mjs",
         url,
         cwd=AUDIT_DIR,
+        env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )

@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
-from cdp.app import create_app
-from cdp.config import Settings, get_settings
-from cdp.db.engine import Database
+from tests.conftest import AppClient
 
 GR_JSON = "application/graphql-response+json"
-ClientFactory = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
+ClientFactory = AppClient
 
 
 @pytest.fixture
-def make_client(db: Database) -> ClientFactory:
-    """Clients of an app configured by Settings overrides, as an operator would."""
-
-    @asynccontextmanager
-    async def make(**overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
-        settings: Settings = get_settings().model_copy(update=overrides)
-        app = create_app(settings, database=db)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://cdp.test") as c:
-                yield c
-
-    return make
+def make_client(app_client: AppClient) -> AppClient:
+    """Admin clients of an app configured by Settings overrides, as an operator would."""
+    return app_client
 
 
 @pytest.fixture

@@ -7,15 +7,11 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from cdp.app import create_app
-from cdp.config import get_settings
-from cdp.db.engine import Database
+from tests.conftest import AppClient
 
 
 @pytest.fixture
-async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(get_settings(), database=db)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://cdp.test") as c:
-            yield c
+async def client(app_client: AppClient) -> AsyncIterator[httpx.AsyncClient]:
+    """An admin's client; ``app_client`` gives one for any other principal."""
+    async with app_client() as c:
+        yield c

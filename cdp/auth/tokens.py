@@ -1,0 +1,82 @@
+"""JWT bearer tokens of front-end users, verified with the key configured for their algorithm.
+
+HS256 tokens are checked against ``jwt_secret`` only and RS256 tokens against
+``jwt_public_key`` only: the algorithm named in a token's header selects a key
+from that fixed table, so ``alg: none`` and HS/RS confusion (an HS256 token signed
+with the RSA public key as its secret) find no key and are refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jwt
+
+from cdp.auth.errors import Unauthenticated
+from cdp.auth.roles import warn_unknown
+from cdp.config import Settings
+from cdp.principal import Principal
+
+
+def _public_key(value: str) -> str:
+    if value.lstrip().startswith("-----BEGIN"):
+        return value
+    return Path(value).read_text()
+
+
+class TokenVerifier:
+    def __init__(self, settings: Settings) -> None:
+        self._keys: dict[str, Any] = {}
+        if settings.jwt_secret is not None:
+            self._keys["HS256"] = settings.jwt_secret.get_secret_value()
+        if settings.jwt_public_key:
+            self._keys["RS256"] = _public_key(settings.jwt_public_key)
+        self._issuer = settings.jwt_issuer
+        self._audience = settings.jwt_audience
+        self._leeway = settings.jwt_leeway_seconds
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self._keys)
+
+    def verify(self, token: str) -> Principal:
+        try:
+            algorithm = jwt.get_unverified_header(token).get("alg")
+        except jwt.InvalidTokenError:
+            raise Unauthenticated("The bearer token is malformed.") from None
+        if not isinstance(algorithm, str) or algorithm not in self._keys:
+            raise Unauthenticated("The bearer token's signing algorithm is not accepted.")
+        key = self._keys[algorithm]
+        required = (
+            ["exp", "sub"] + (["iss"] if self._issuer else []) + (["aud"] if self._audience else [])
+        )
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=[algorithm],
+                issuer=self._issuer,
+                audience=self._audience,
+                leeway=self._leeway,
+                options={"require": required, "verify_aud": self._audience is not None},
+            )
+        except jwt.ExpiredSignatureError:
+            raise Unauthenticated("The bearer token has expired.") from None
+        except (jwt.InvalidTokenError, ValueError):
+            raise Unauthenticated("The bearer token is invalid.") from None
+        return _principal(claims)
+
+
+def _principal(claims: dict[str, Any]) -> Principal:
+    subject, roles, advisor_id = claims["sub"], claims.get("roles", []), claims.get("advisor_id")
+    if not isinstance(subject, str) or not subject:
+        raise Unauthenticated("The token's subject must be a non-empty string.")
+    if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        raise Unauthenticated("The token's roles claim must be a list of strings.")
+    if advisor_id is not None and (isinstance(advisor_id, bool) or not isinstance(advisor_id, int)):
+        raise Unauthenticated("The token's advisor_id claim must be an integer.")
+    warn_unknown(roles)
+    return Principal(
+        subject=subject, kind="jwt", roles=frozenset(roles), advisor_id=advisor_id, claims=claims
+    )
