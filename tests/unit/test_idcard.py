@@ -44,3 +44,11 @@ def test_impossible_birth_date() -> None:
     with pytest.raises(IdCardError) as info:
         parse(first17 + check_character(first17))
     assert info.value.code == "id_number_birth_date"
+
+
+def test_parse_judges_the_birth_date_against_the_given_day() -> None:
+    number = make_number("110101", date(2020, 5, 1), 1)
+    assert parse(number, date(2020, 5, 1)).birth_date == date(2020, 5, 1)
+    with pytest.raises(IdCardError) as exc:
+        parse(number, date(2020, 4, 30))
+    assert exc.value.code == "id_number_birth_date"

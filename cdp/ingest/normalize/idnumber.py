@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from operator import mul
 from typing import NamedTuple
 
-from cdp.idcard import PROVINCE_CODES, IdCardError, check_character, parse
+from cdp.idcard import IdCardError, check_character, parse, valid_birth_date
 from cdp.ingest.normalize.errors import RejectCode, Rejection
 from cdp.ingest.normalize.text import fold, raw_text
 
@@ -19,11 +18,6 @@ _CODES: dict[str, RejectCode] = {
     "id_number_region": "id_number_region",
     "id_number_birth_date": "id_number_birth_date",
 }
-# GB 11643 check character over the ASCII codes of the first 17 digits: the sum of
-# code × weight, less 48 × the weights' sum, is the sum of digit × weight.
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ZEROS = ord("0") * sum(_WEIGHTS)
-_CHECK = "10X98765432"
 
 
 class IdNumber(NamedTuple):
@@ -38,30 +32,12 @@ def _upgrade_15(number: str) -> str:
     return first17 + check_character(first17)
 
 
-def _valid_card(s: str, today: date) -> date | None:
-    """The birth date of a number that passes every check ``cdp.idcard.parse`` makes.
-
-    The same checks, without building the full card description and with ``today``
-    given rather than looked up per row; ``None`` means "let ``parse`` say what is
-    wrong".
-    """
-    if not _RESIDENT.fullmatch(s) or s[:2] not in PROVINCE_CODES:
-        return None
-    if _CHECK[(sum(map(mul, s[:17].encode(), _WEIGHTS)) - _ZEROS) % 11] != s[17]:
-        return None
-    try:
-        birth = date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
-    except ValueError:
-        return None
-    return birth if birth.year >= 1900 and birth <= today else None
-
-
 def _card(s: str, today: date) -> tuple[date, str]:
-    birth = _valid_card(s, today)
+    birth = valid_birth_date(s, today)
     if birth is not None:
         return birth, "M" if int(s[16]) % 2 == 1 else "F"
     try:
-        info = parse(s)
+        info = parse(s, today)
     except IdCardError as exc:
         raise Rejection(None, _CODES.get(exc.code, "id_number_format"), str(exc)) from None
     return info.birth_date, info.gender

@@ -6,9 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from cdp.idcard import IdCardError, make_number, parse
+from cdp.idcard import IdCardError, make_number, parse, valid_birth_date
 from cdp.ingest.normalize import Rejection, email, name, parse_date, text
-from cdp.ingest.normalize.idnumber import _valid_card
 from cdp.ingest.normalize.memo import Memo
 
 
@@ -55,7 +54,7 @@ def test_card_shortcut_agrees_with_the_card_parser() -> None:
             expected: date | None = parse(number).birth_date
         except IdCardError:
             expected = None
-        assert _valid_card(number, today) == expected, number
+        assert valid_birth_date(number, today) == expected, number
 
 
 def test_memo_remembers_successes_only() -> None:
