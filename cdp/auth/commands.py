@@ -76,7 +76,8 @@ def list_() -> None:
             )
         return table
 
-    console.print(run_command(go()))
+    # Wide enough for whole names and times even when piped (rich assumes 80 columns).
+    Console(width=max(console.width, 160)).print(run_command(go()))
 
 
 @keys_app.command("revoke")

@@ -13,6 +13,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from cdp.auth.store import create_key, revoke_key
 from cdp.db.engine import AsyncWriteSession, Database
@@ -216,3 +217,17 @@ async def test_graphiql_page_open_in_development_only(app_client: AppClient) -> 
     assert "graphiql" in page.text.lower()
     _assert_401(query)
     _assert_401(closed)
+
+
+async def test_unreachable_key_store_is_503_not_a_traceback(app_client: AppClient) -> None:
+    engine = create_async_engine("postgresql+asyncpg://postgres@127.0.0.1:1/none")
+    key = bearer("cdp_0123456789ab_" + "A" * 43)
+    try:
+        async with app_client(headers=key, database=Database(engine)) as client:
+            response = await client.post("/graphql", json=QUERY)
+    finally:
+        await engine.dispose()
+    assert response.status_code == 503
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "UNAVAILABLE"}
+    assert "127.0.0.1" not in response.text
