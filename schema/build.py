@@ -15,6 +15,7 @@ from strawberry.extensions import MaxTokensLimiter, ValidationCache
 from strawberry.types import ExecutionContext
 
 from cdp.config import Settings, get_settings
+from schema.execution.executor import PlannedExecutor
 from schema.extensions.cost import QueryCost
 from schema.extensions.errors import MapErrors
 from schema.extensions.limits import AddRules, limit_rules
@@ -51,4 +52,10 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: QueryCost(max_cost=settings.max_cost, default_page_size=settings.max_page_size),
         lambda: MapErrors(hide_suggestions=production),
     ]
-    return _Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return _Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        # Plain-attribute subtrees completed by compiled plans, see schema.execution.
+        execution_context_class=PlannedExecutor,
+    )

@@ -1,0 +1,1 @@
+"""Execution: graphql-core's executor with compiled completion for plain attributes."""

@@ -1,0 +1,120 @@
+"""graphql-core's executor with completion plans for plain-attribute subtrees.
+
+Resolvers, arguments, errors and the result layout stay graphql-core's: this only
+takes over ``complete_object_value``, the point where a resolved object's selection
+is executed. When the whole selection below the object can be planned (see
+``schema.execution.plans``), the object is completed by its plan; otherwise, or
+when the plan declines a value, graphql-core completes it field by field and, for
+nested objects, asks here again, so a field with a resolver deep in a query costs
+plans only the subtree that holds it.
+
+Plans are compiled per request, from the field groups graphql-core itself collects
+(``collect_subfields``: fragments, type conditions, ``@skip``/``@include`` with the
+request's variables), and memoised on the identity of those groups as graphql-core
+memoises its own collection.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import Any, ClassVar
+
+from graphql import GraphQLObjectType, GraphQLOutputType, GraphQLResolveInfo
+from graphql.execution.collect_fields import FieldDetails
+from graphql.pyutils import AwaitableOrValue, Path
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from schema.execution.plans import Complete, object_completer, plain_field
+from schema.execution.plans import completer as value_completer
+
+_TYPENAME = "__typename"
+# Directives collect_subfields evaluates itself; any other on a field (``@stream``,
+# or one added later) means the field is not plain execution.
+_COLLECTION_DIRECTIVES = frozenset({"skip", "include"})
+
+Fields = tuple[tuple[str, str | None, Complete], ...]
+
+
+class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
+    # Off, every value takes graphql-core's path: the differential tests compare the
+    # two on the same documents.
+    enabled: ClassVar[bool] = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        manager = self.middleware_manager
+        # Middleware (extensions with a ``resolve`` hook) wraps every resolver, so
+        # plain fields are no longer plain: plans are then off for the request.
+        self.plans_enabled = self.enabled and (manager is None or not manager.middlewares)
+        # (type, id(group)) -> (group kept alive, completer or None)
+        self.object_plans: dict[tuple[GraphQLObjectType, int], tuple[Any, Complete | None]] = {}
+        self.field_plans: dict[tuple[GraphQLObjectType, int], tuple[Any, Fields | None]] = {}
+
+    def complete_object_value(
+        self,
+        return_type: GraphQLObjectType,
+        field_details_list: list[FieldDetails],
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[dict[str, Any]]:
+        if self.plans_enabled:
+            complete = self.object_plan(return_type, field_details_list)
+            if complete is not None:
+                # A ``Decline``, or a scalar refusing a value: graphql-core redoes
+                # the subtree below and reports the error exactly as it always did.
+                with suppress(Exception):
+                    return complete(result)  # type: ignore[no-any-return]
+        return super().complete_object_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def object_plan(self, type_: GraphQLObjectType, group: list[FieldDetails]) -> Complete | None:
+        key = (type_, id(group))
+        cached = self.object_plans.get(key)
+        if cached is None:
+            cached = self.object_plans[key] = (group, object_completer(type_, group, self.fields))
+        return cached[1]
+
+    def fields(self, type_: GraphQLObjectType, group: list[FieldDetails]) -> Fields | None:
+        """The plan of each selected field of ``type_``, ``None`` if one has none."""
+        key = (type_, id(group))
+        cached = self.field_plans.get(key)
+        if cached is None:
+            cached = self.field_plans[key] = (group, self._compile_fields(type_, group))
+        return cached[1]
+
+    def _compile_fields(self, type_: GraphQLObjectType, group: list[FieldDetails]) -> Fields | None:
+        grouped, new_defer_usages, _ = self.collect_subfields(type_, group)
+        if new_defer_usages:
+            return None
+        out: list[tuple[str, str | None, Complete]] = []
+        for key, sub_group in grouped.items():
+            if not all(_plain_node(d) for d in sub_group):
+                return None
+            name = sub_group[0].node.name.value
+            if name == _TYPENAME:
+                out.append((key, None, _typename))
+                continue
+            attr = plain_field(type_, name)
+            if attr is None:
+                return None
+            field_type: GraphQLOutputType = type_.fields[name].type
+            sub = value_completer(field_type, sub_group, self.fields, self.is_awaitable)
+            if sub is None:
+                return None
+            out.append((key, attr, sub))
+        return tuple(out)
+
+
+def _plain_node(details: FieldDetails) -> bool:
+    if details.defer_usage is not None or details.fragment_variable_values is not None:
+        return False
+    return all(d.name.value in _COLLECTION_DIRECTIVES for d in details.node.directives or ())
+
+
+def _typename(value: Any) -> Any:
+    # Stands in the plan for ``__typename``, whose entry has no attribute: the object
+    # plan writes the type's name instead of calling it.
+    return value
