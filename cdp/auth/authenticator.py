@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from cdp.auth import keys
-from cdp.auth.errors import Unauthenticated
+from cdp.auth.base import Unauthenticated
 from cdp.auth.store import KeyRecord, find_by_prefix, record_use
 from cdp.auth.tokens import TokenVerifier
 from cdp.config import Settings

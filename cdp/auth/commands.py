@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cdp.auth import keys
-from cdp.auth.roles import KNOWN_ROLES
+from cdp.auth.base import KNOWN_ROLES
 from cdp.auth.store import create_key, delete_key, find_by_prefix, list_keys, revoke_key
 from cdp.db.engine import Database
 from cdp.runtime import open_database, run_command

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cdp.auth.errors import RateLimited
+from cdp.auth.base import RateLimited
 from cdp.config import Settings
 from cdp.principal import Principal
 

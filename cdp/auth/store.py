@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdp.auth import keys
-from cdp.auth.roles import check_role
+from cdp.auth.base import check_role
 from cdp.db.models.security import ApiKey
 from cdp.errors import Conflict, InvalidInput, NotFound
 

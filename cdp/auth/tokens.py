@@ -13,8 +13,7 @@ from typing import Any
 
 import jwt
 
-from cdp.auth.errors import Unauthenticated
-from cdp.auth.roles import warn_unknown
+from cdp.auth.base import Unauthenticated, warn_unknown
 from cdp.config import Settings
 from cdp.principal import Principal
 

@@ -22,7 +22,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cdp.auth.authenticator import Authenticator
-from cdp.auth.errors import RateLimited, Unauthenticated
+from cdp.auth.base import RateLimited, Unauthenticated
 from cdp.auth.ratelimit import RateLimiter
 from cdp.config import Settings
 from cdp.db.engine import Database

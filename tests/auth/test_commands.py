@@ -1,14 +1,20 @@
-"""``cdp keys``: create prints the key once, list never shows secrets, revoke refuses it."""
+"""``cdp keys``: create prints the key once, list never shows secrets, revoke refuses it;
+``cdp demo`` prints a ready admin key, reused while valid and replaced when not."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from cdp.auth.commands import DEMO_KEY_NAME, demo_key
+from cdp.auth.store import revoke_key
 from cdp.cli import app
 from cdp.config import get_settings
+from cdp.db.engine import Database
 from cdp.db.migrate import upgrade
 from tests.conftest import DatabaseFactory
 
@@ -73,3 +79,19 @@ def test_bad_input_exits_2_with_a_message(
     result = runner.invoke(app, ["keys", "create", "--name", "x", *args])
     assert result.exit_code == 2
     assert message in result.output
+
+
+async def test_demo_key_is_reused_then_replaced_after_revocation(
+    db: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "demo-admin.key"
+    first = await demo_key(db, path)
+    assert path.read_text().strip() == first
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert await demo_key(db, path) == first
+
+    async with db.write_session() as session:
+        await revoke_key(session, DEMO_KEY_NAME, datetime.now(UTC))
+    replaced = await demo_key(db, path)
+    assert replaced != first
+    assert path.read_text().strip() == replaced

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from cdp.auth import keys
+from cdp.auth.base import warn_unknown
 from cdp.auth.store import create_key, find_by_prefix, list_keys, record_use, revoke_key
 from cdp.db.engine import AsyncWriteSession
 from cdp.db.models.security import ApiKey
@@ -83,3 +84,9 @@ def test_bad_durations(text: str) -> None:
 )
 def test_malformed_keys_do_not_parse(token: str) -> None:
     assert keys.parse(token) is None
+
+
+def test_unknown_token_roles_are_warned_about_once(caplog: pytest.LogCaptureFixture) -> None:
+    warn_unknown(["admin", "wizard"])
+    warn_unknown(["wizard"])
+    assert [r.__dict__.get("role") for r in caplog.records] == ["wizard"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cdp.auth.errors import RateLimited
+from cdp.auth.base import RateLimited
 from cdp.auth.ratelimit import RateLimiter
 from cdp.config import RoleLimit, Settings
 from cdp.principal import Principal
