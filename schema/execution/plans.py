@@ -25,14 +25,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from keyword import iskeyword
 from typing import Any
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
+    GraphQLBoolean,
+    GraphQLID,
+    GraphQLInt,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLString,
     is_leaf_type,
 )
 from graphql.pyutils import Undefined
@@ -41,7 +48,10 @@ from strawberry.types.field import StrawberryField
 
 Complete = Callable[[Any], Any]
 # The fields of one object type under one field group: ``None`` when not plannable.
-SubPlan = Callable[[GraphQLObjectType, Any], "tuple[tuple[str, str | None, Complete], ...] | None"]
+# Per field: response key, attribute (``None`` for ``__typename``), completer, and the
+# condition under which the value is its own result (see ``inline_check``).
+Fields = tuple[tuple[str, str | None, Complete, str | None], ...]
+SubPlan = Callable[[GraphQLObjectType, Any], Fields | None]
 
 _BACKREF = "strawberry-definition"
 # Leaf values of these classes are never awaitable; others are asked (enums, say).
@@ -72,7 +82,7 @@ def completer(
     subplan: SubPlan,
     is_awaitable: Callable[[Any], bool],
 ) -> Complete | None:
-    """A closure completing values of ``type_`` for field group ``group``."""
+    """A function completing values of ``type_`` for field group ``group``."""
     nullable = not isinstance(type_, GraphQLNonNull)
     inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
     if isinstance(inner, GraphQLList):
@@ -85,9 +95,24 @@ def completer(
     return None
 
 
+def inline_check(type_: GraphQLOutputType) -> str | None:
+    """A condition on ``{v}`` under which graphql-core's scalar returns the value
+    itself, so the generated code can skip the call (others call the leaf completer)."""
+    inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    if inner is GraphQLString or inner is GraphQLID:
+        return "{v}.__class__ is str"
+    if inner is GraphQLBoolean:
+        return "{v}.__class__ is bool"
+    if inner is GraphQLInt:
+        return f"{{v}}.__class__ is int and {GRAPHQL_MIN_INT} <= _v <= {GRAPHQL_MAX_INT}"
+    return None
+
+
 def object_completer(
     type_: GraphQLObjectType, group: Any, subplan: SubPlan, nullable: bool = False
 ) -> Complete | None:
+    """A function, generated for this selection, that builds the object's result dict
+    with one attribute read per field (the idea behind graphql-jit)."""
     definition = (type_.extensions or {}).get(_BACKREF)
     if not isinstance(definition, StrawberryObjectDefinition) or definition.is_type_of:
         # A custom ``is_type_of`` may read the resolve info, which plans do not build.
@@ -99,25 +124,44 @@ def object_completer(
     if definition.concrete_of is not None:
         # Generic types (``Connection[Customer]``) are instances of the generic class.
         classes.add(definition.concrete_of.origin)
-    # Strawberry's own ``is_type_of`` (types with interfaces) ignores the info.
-    is_type_of = type_.is_type_of
-    typename = type_.name
-
-    def complete(value: Any) -> Any:
-        if value is None or value is Undefined:
-            if nullable:
-                return None
-            raise Decline
-        if type(value) not in classes or (
-            is_type_of is not None and not is_type_of(value, None)  # type: ignore[arg-type]
-        ):
-            raise Decline
-        return {
-            key: typename if attr is None else sub(getattr(value, attr))
-            for key, attr, sub in fields
-        }
-
+    namespace: dict[str, Any] = {
+        "Undefined": Undefined,
+        "Decline": Decline,
+        "classes": frozenset(classes),
+        # Strawberry's own ``is_type_of`` (types with interfaces) ignores the info.
+        "is_type_of": type_.is_type_of,
+    }
+    type_check = " or not is_type_of(value, None)" if type_.is_type_of else ""
+    lines = [
+        "def complete(value):",
+        "    if value is None or value is Undefined:",
+        "        return None" if nullable else "        raise Decline",
+        f"    if value.__class__ not in classes{type_check}:",
+        "        raise Decline",
+        "    return {",
+    ]
+    for i, (key, attr, sub, check) in enumerate(fields):
+        if attr is None:
+            expr = repr(type_.name)
+        else:
+            namespace[f"s{i}"] = sub
+            read = f"value.{attr}" if _plain_name(attr) else f"getattr(value, {attr!r})"
+            if check is None:
+                expr = f"s{i}({read})"
+            else:
+                test = check.format(v=f"(_v := {read})")
+                expr = f"(_v if {test} else s{i}(_v))"
+        lines.append(f"        {key!r}: {expr},")
+    lines.append("    }")
+    # The source is built from schema names and response keys (GraphQL names), never
+    # from values; compiled once per selection per request.
+    exec("\n".join(lines), namespace)
+    complete: Complete = namespace["complete"]
     return complete
+
+
+def _plain_name(name: str) -> bool:
+    return name.isidentifier() and not iskeyword(name)
 
 
 def _list(item: Complete, nullable: bool) -> Complete:

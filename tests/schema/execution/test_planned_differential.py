@@ -8,6 +8,7 @@ resolver errors; a few values are broken on purpose so that plans decline them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -15,10 +16,10 @@ from typing import Any
 
 import httpx
 import pytest
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from cdp.db.engine import AsyncWriteSession
 from schema.dataloaders import assemble
-from schema.execution import plans
 from schema.execution.executor import PlannedExecutor
 from tests.factories import (
     create_advisor,
@@ -151,19 +152,17 @@ async def _both(
     return await once(False), await once(True)
 
 
-def _planned(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """Records each object plan that was built (and not declined at build time)."""
-    built: list[object] = []
-    original = plans.object_completer
+def _unplanned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records each object graphql-core completes field by field (no plan took it)."""
+    seen: list[str] = []
+    original = StrawberryGraphQLCoreExecutionContext.complete_object_value
 
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        plan = original(*args, **kwargs)
-        if plan is not None:
-            built.append(plan)
-        return plan
+    def spy(self: Any, return_type: Any, *args: Any) -> Any:
+        seen.append(return_type.name)
+        return original(self, return_type, *args)
 
-    monkeypatch.setattr("schema.execution.executor.object_completer", spy)
-    return built
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "complete_object_value", spy)
+    return seen
 
 
 @pytest.mark.parametrize("index", range(len(CORPUS)))
@@ -178,11 +177,30 @@ async def test_corpus(client: httpx.AsyncClient, seeded: list[str], index: int) 
 async def test_the_benchmark_document_is_planned_whole(
     client: httpx.AsyncClient, seeded: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    built = _planned(monkeypatch)
+    unplanned = _unplanned(monkeypatch)
     reference, planned = await _both(client, CORPUS[0][0], {})
     assert planned == reference
-    # The connection's plan covers customers, holdings and products in one go.
-    assert len(built) == 1
+    # Plans off, graphql-core completed the connection, customers, holdings, products.
+    assert {"Connection", "CustomerConnection", "Customer", "Holding", "Product"} & set(unplanned)
+    unplanned.clear()
+    again = await client.post("/graphql", json={"query": CORPUS[0][0]})
+    assert again.json() == json.loads(reference.split(b"\n", 1)[1])
+    # Plans on (and shared with the request before): the connection's plan took it all.
+    assert unplanned == []
+
+
+DIRECTIVES = f"""query($x: Boolean!) {{ customers(first: 10, {FILTER}) {{ nodes {{
+  name @include(if: $x) ... @skip(if: $x) {{ city holdings {{ units }} }} }} }} }}"""
+
+
+async def test_plans_depending_on_variables_are_not_shared(
+    client: httpx.AsyncClient, seeded: list[str]
+) -> None:
+    """The same document with other variables collects other fields."""
+    for x in (True, False, True):
+        reference, planned = await _both(client, DIRECTIVES, {"x": x})
+        assert planned == reference
+        assert (b'"name"' in planned) is x
 
 
 BREAKAGES: dict[str, Callable[[Any], Any]] = {
