@@ -25,8 +25,27 @@ from schema.types.category_amount import CategoryAmount
 from schema.types.customer import Customer
 from schema.types.household import Household
 from schema.types.household_member import HouseholdMember
-from schema.types.product import Product
 from schema.types.referral import Referral
+
+# Customer fields read from the row as they are: (field, column).
+_CUSTOMER_COLUMNS = (
+    ("advisor_pk", "advisor_id"),
+    ("customer_no", "customer_no"),
+    ("name", "name"),
+    ("gender", "gender"),
+    ("birth_date", "birth_date"),
+    ("province", "province"),
+    ("city", "city"),
+    ("occupation", "occupation"),
+    ("annual_income", "annual_income"),
+    ("risk_level", "risk_level"),
+    ("risk_assessed_at", "risk_assessed_at"),
+    ("investor_class", "investor_class"),
+    ("branch", "branch"),
+    ("onboarded_at", "onboarded_at"),
+    ("status", "status"),
+    ("aum", "aum"),
+)
 
 
 def needs_aum(sel: Selection) -> bool:
@@ -46,8 +65,7 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
         return graphql_name in sel and policy.wants("Customer", field)
 
     if wanted("holdings", "holdings") or wanted("aumByCategory", "aum_by_category"):
-        products: dict[int, Product] = {}
-        held = [build.holdings(h, policy, products) for h in await loaders.holdings.load_many(ids)]
+        held = build.holdings(await loaders.holdings.load_many(ids), policy)
         relations["holdings"] = held
         relations["aum_by_category"] = [_by_category(h) for h in held]
     if wanted("household", "household") or wanted("householdRelation", "household_relation"):
@@ -75,34 +93,23 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
 
     settings, today = ctx.settings, ctx.today
     cutoff = assessment_cutoff(today)
+    at = build.positions(rows[0])
+    id_at, born_at, risk_at, assessed_at, aum_at = (
+        at[name] for name in ("id", "birth_date", "risk_level", "risk_assessed_at", "aum")
+    )
+    # Read as they are, by position (see ``build.positions``).
+    columns = [(name, at[column]) for name, column in _CUSTOMER_COLUMNS]
     out = []
     for i, r in enumerate(rows):
-        born, risk = r.birth_date, r.risk_level
-        values: dict[str, Any] = {
-            "id": global_id("Customer", r.id),
-            "pk": r.id,
-            "advisor_pk": r.advisor_id,
-            "customer_no": r.customer_no,
-            "name": r.name,
-            "gender": r.gender,
-            "birth_date": born,
-            "age": age_on(born, today) if born is not None else None,
-            "province": r.province,
-            "city": r.city,
-            "occupation": r.occupation,
-            "annual_income": r.annual_income,
-            "risk_level": risk,
-            "risk_level_label": RISK_LABELS.get(risk) if risk is not None else None,
-            "risk_assessed_at": r.risk_assessed_at,
-            "risk_assessment_expired": r.risk_assessed_at is None or r.risk_assessed_at < cutoff,
-            "investor_class": r.investor_class,
-            "branch": r.branch,
-            "onboarded_at": r.onboarded_at,
-            "status": r.status,
-            "aum": r.aum,
-            # NULL when the query selected neither; see ``needs_aum``.
-            "tier": tier_for(r.aum, settings) if r.aum is not None else None,
-        }
+        pk, born, risk, assessed, aum = r[id_at], r[born_at], r[risk_at], r[assessed_at], r[aum_at]
+        values: dict[str, Any] = {name: r[j] for name, j in columns}
+        values["id"] = global_id("Customer", pk)
+        values["pk"] = pk
+        values["age"] = age_on(born, today) if born is not None else None
+        values["risk_level_label"] = RISK_LABELS.get(risk) if risk is not None else None
+        values["risk_assessment_expired"] = assessed is None or assessed < cutoff
+        # NULL when the query selected neither; see ``needs_aum``.
+        values["tier"] = tier_for(aum, settings) if aum is not None else None
         for name, per_row in relations.items():
             values[name] = per_row[i]
         out.append(Customer(**policy.project("Customer", values)))

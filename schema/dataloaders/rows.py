@@ -7,6 +7,7 @@ every field is a plain attribute when graphql-core reads it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from cdp.customers.holdings import PRODUCT_PREFIX
@@ -20,6 +21,7 @@ from schema.types.interaction_event import InteractionEvent
 from schema.types.product import Product
 from schema.types.transaction import Transaction
 
+_HOLDING_FIELDS = ("units", "market_value", "cost", "opened_at", "updated_at")
 _PRODUCT_FIELDS = (
     "code",
     "name",
@@ -34,36 +36,48 @@ _PRODUCT_FIELDS = (
 )
 
 
-def product(row: Any, policy: FieldPolicy, prefix: str = "") -> Product:
-    """A product from its columns, optionally under a prefix (joined into another row)."""
-    m = row._mapping
-    pk = m[prefix + "id"]
-    values = {name: m[prefix + name] for name in _PRODUCT_FIELDS}
+def positions(row: AnyRow) -> dict[str, int]:
+    """Column name -> index in ``row`` (and every row of its result). Indexing a row
+    costs a tenth of reading a column by attribute or through ``_mapping``, which
+    counts at a hundred rows of twenty columns per request."""
+    return {name: i for i, name in enumerate(row._fields)}
+
+
+def product(
+    row: Any, policy: FieldPolicy, prefix: str = "", at: dict[str, int] | None = None
+) -> Product:
+    """A product from its columns, optionally under a prefix (joined into another row);
+    ``at`` are the row's ``positions`` when the caller has them."""
+    at = at if at is not None else positions(row)
+    pk = row[at[prefix + "id"]]
+    values = {name: row[at[prefix + name]] for name in _PRODUCT_FIELDS}
     values["id"] = global_id("Product", pk)
     values["pk"] = pk
     values["risk_rating_label"] = f"R{values['risk_rating']}"
     return Product(**policy.project("Product", values))
 
 
-def holdings(
-    rows: list[AnyRow], policy: FieldPolicy, products: dict[int, Product]
-) -> list[Holding]:
-    """Holdings with their products; ``products`` caches one object per product."""
+def holdings(lists: Sequence[Sequence[AnyRow]], policy: FieldPolicy) -> list[list[Holding]]:
+    """Holdings with their products, per list of rows; one object per product."""
+    first = next((rs[0] for rs in lists if rs), None)
+    if first is None:
+        return [[] for _ in lists]
+    at = positions(first)
+    pid_at = at[PRODUCT_PREFIX + "id"]
+    columns = [(name, at[name]) for name in _HOLDING_FIELDS]
+    products: dict[int, Product] = {}
     out = []
-    for r in rows:
-        pid = r._mapping[PRODUCT_PREFIX + "id"]
-        p = products.get(pid)
-        if p is None:
-            p = products[pid] = product(r, policy, PRODUCT_PREFIX)
-        values = {
-            "product": p,
-            "units": r.units,
-            "market_value": r.market_value,
-            "cost": r.cost,
-            "opened_at": r.opened_at,
-            "updated_at": r.updated_at,
-        }
-        out.append(Holding(**policy.project("Holding", values)))
+    for rows in lists:
+        held = []
+        for r in rows:
+            pid = r[pid_at]
+            p = products.get(pid)
+            if p is None:
+                p = products[pid] = product(r, policy, PRODUCT_PREFIX, at)
+            values = {name: r[i] for name, i in columns}
+            values["product"] = p
+            held.append(Holding(**policy.project("Holding", values)))
+        out.append(held)
     return out
 
 
