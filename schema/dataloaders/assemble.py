@@ -58,7 +58,9 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
     if not rows:
         return []
     policy, loaders = ctx.policy, ctx.loaders
-    ids = [r.id for r in rows]
+    at = build.positions(rows[0])
+    id_at = at["id"]
+    ids = [r[id_at] for r in rows]
     relations: dict[str, list[Any]] = {}
 
     def wanted(graphql_name: str, field: str) -> bool:
@@ -82,7 +84,8 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
         flat = await _referrals(ctx, [r for rs in lists for r in rs], sel.at("referrals"))
         relations["referrals"] = _regroup(lists, flat)
     if wanted("advisor", "advisor"):
-        advisor_ids = [r.advisor_id for r in rows]
+        advisor_at = at["advisor_id"]
+        advisor_ids = [r[advisor_at] for r in rows]
         advisors = await loaders.advisors.load_many([a for a in advisor_ids if a is not None])
         by_id = {a.id: build.advisor(a, policy) for a in advisors if a is not None}
         relations["advisor"] = [by_id.get(a) if a is not None else None for a in advisor_ids]
@@ -93,15 +96,15 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
 
     settings, today = ctx.settings, ctx.today
     cutoff = assessment_cutoff(today)
-    at = build.positions(rows[0])
-    id_at, born_at, risk_at, assessed_at, aum_at = (
-        at[name] for name in ("id", "birth_date", "risk_level", "risk_assessed_at", "aum")
+    born_at, risk_at, assessed_at, aum_at = (
+        at[name] for name in ("birth_date", "risk_level", "risk_assessed_at", "aum")
     )
     # Read as they are, by position (see ``build.positions``).
     columns = [(name, at[column]) for name, column in _CUSTOMER_COLUMNS]
     out = []
     for i, r in enumerate(rows):
-        pk, born, risk, assessed, aum = r[id_at], r[born_at], r[risk_at], r[assessed_at], r[aum_at]
+        born, risk, assessed, aum = r[born_at], r[risk_at], r[assessed_at], r[aum_at]
+        pk = ids[i]
         values: dict[str, Any] = {name: r[j] for name, j in columns}
         values["id"] = global_id("Customer", pk)
         values["pk"] = pk

@@ -13,6 +13,10 @@ from schema.dataloaders.base import BatchLoader
 class HoldingsLoader(BatchLoader[int, list[AnyRow]]):
     async def fetch(self, customer_ids: list[int]) -> Sequence[list[AnyRow]]:
         by_customer: dict[int, list[AnyRow]] = defaultdict(list)
-        for row in await HoldingRepository(self.deps.session).with_products(customer_ids):
-            by_customer[row.customer_id].append(row)
+        rows = await HoldingRepository(self.deps.session).with_products(customer_ids)
+        if rows:
+            # By position: see ``schema.dataloaders.rows.positions``.
+            at = rows[0]._fields.index("customer_id")
+            for row in rows:
+                by_customer[row[at]].append(row)
         return [by_customer.get(cid, []) for cid in customer_ids]
