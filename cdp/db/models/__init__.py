@@ -7,6 +7,7 @@ from cdp.db.models.customer import Advisor, Customer
 from cdp.db.models.household import Household, HouseholdMember, Referral
 from cdp.db.models.idempotency import IdempotencyKey
 from cdp.db.models.ingest import IdentityMerge, ImportRun, Quarantine, SourceRecord
+from cdp.db.models.policy import PolicyRule
 from cdp.db.models.product import Holding, Product
 from cdp.db.models.security import ApiKey, AuditLog
 
@@ -25,6 +26,7 @@ __all__ = [
     "IdentityMerge",
     "ImportRun",
     "InteractionEvent",
+    "PolicyRule",
     "Product",
     "Quarantine",
     "Referral",
