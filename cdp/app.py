@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
@@ -27,8 +28,12 @@ from cdp.http.health import healthz, readyz
 from cdp.http.metrics import metrics
 from cdp.http.middleware import RequestContextMiddleware
 from cdp.logging import configure_logging, request_id_var
+from policies.holder import PolicyHolder
+from policies.pg_store import PgPolicyStore
+from policies.watcher import PolicyWatcher, listen_dsn
 from schema import build_schema
 from schema.context import Context
+from schema.mutations.policy import policy_fields
 
 
 class _GraphQL(GraphQLView[Context]):
@@ -72,9 +77,22 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         else:
             db = database
         app.state.db = db
+        # The policy this process enforces, kept current by the watcher (fails closed).
+        # It reads committed rows through the engine's pool: refreshes run in the
+        # background, and must not share a connection a request is using (as all
+        # sessions of a connection-bound test ``Database`` do).
+        engine = db.bind if isinstance(db.bind, AsyncEngine) else db.bind.engine
+        policy_store = PgPolicyStore(Database(engine))
+        holder = PolicyHolder(policy_store, policy_fields(graphql.app.schema))
+        await holder.refresh()
+        watcher = PolicyWatcher(listen_dsn(db.bind), holder.refresh)
+        await watcher.start()
+        app.state.policy = holder
+        app.state.policy_watcher = watcher
         try:
             yield
         finally:
+            await watcher.stop()
             if database is None:
                 await db.dispose()
 

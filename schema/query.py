@@ -23,6 +23,7 @@ from cdp.errors import InvalidInput, NotFound
 from schema.dataloaders import assemble
 from schema.dataloaders import rows as build
 from schema.dataloaders.lookahead import Selection, selection_of
+from schema.mutations.policy import PolicyQueryMixin
 from schema.relay import Connection, Node, connection
 from schema.relay_node import resolve_node
 from schema.types.advisor import Advisor
@@ -66,7 +67,7 @@ def _nodes(info: Info) -> tuple[Selection, bool]:
 
 
 @strawberry.type(description="Read access to unified customer data.")
-class Query:
+class Query(PolicyQueryMixin):
     @strawberry.field(description="One customer by customer number.")
     async def customer(
         self,

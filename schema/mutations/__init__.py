@@ -12,11 +12,16 @@ from schema.mutations.activity import ActivityMutationMixin
 from schema.mutations.consents import ConsentMutationMixin
 from schema.mutations.customers import CustomerMutationMixin
 from schema.mutations.holdings import HoldingMutationMixin
+from schema.mutations.policy import PolicyMutationMixin
 
 
 @strawberry.type(description="Changes to the data: source systems push records here.")
 class Mutation(
-    CustomerMutationMixin, HoldingMutationMixin, ActivityMutationMixin, ConsentMutationMixin
+    CustomerMutationMixin,
+    HoldingMutationMixin,
+    ActivityMutationMixin,
+    ConsentMutationMixin,
+    PolicyMutationMixin,
 ):
     pass
 

@@ -1,0 +1,106 @@
+"""Field-permission administration: reading and changing the policy (admins only).
+
+Lines are written exactly as in ``policies/policy.csv`` (``p, advisor,
+Customer.phone, read, allow``; ``p2, advisor, own_customers``; ``g, advisor,
+customer_360``), so a change can be tried with ``cdp policy check`` first and
+copied from the permission matrix. One ``updatePolicy`` takes both the lines to
+add and those to remove: replacing ``allow`` by ``mask`` is one atomic change,
+never a moment with neither line. Every process picks the change up within a
+second (``policies.watcher``).
+
+Fields are checked against this schema's own fields (plus the planned ones), so a
+policy can never name a field the API does not have.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated
+
+import strawberry
+from strawberry.schema.base import BaseSchema
+
+from cdp.errors import Forbidden, InvalidInput
+from policies.known_fields import PLANNED_FIELDS, sdl_fields
+from policies.lines import PolicyLine, parse_policy
+from policies.pg_store import PgPolicyStore, PolicyChange
+from schema.types.info import Info
+
+ADMIN_ROLE = "admin"
+
+
+def policy_fields(schema: BaseSchema) -> frozenset[str]:
+    """The ``Type.field`` names a policy may govern in ``schema``."""
+    return _fields(schema.as_str())
+
+
+@lru_cache(maxsize=4)
+def _fields(sdl: str) -> frozenset[str]:
+    return sdl_fields(sdl) | PLANNED_FIELDS
+
+
+@strawberry.type(description="The field-permission policy in force.")
+class Policy:
+    version: str = strawberry.field(
+        description="Changes whenever a line changes, and only then (a hash of the lines)."
+    )
+    lines: list[str] = strawberry.field(
+        description="The lines in the order they were added, in the policy.csv format."
+    )
+
+
+def _require_admin(info: Info) -> None:
+    if ADMIN_ROLE not in info.context.principal.roles:
+        raise Forbidden("only administrators may read or change the policy")
+
+
+def _parse(texts: list[str], argument: str) -> list[PolicyLine]:
+    lines = []
+    for text in texts:
+        parsed = parse_policy(text)
+        if len(parsed) != 1 or "\n" in text.strip():
+            raise InvalidInput(
+                f"{argument}: expected one policy line, got {text!r}", field=argument
+            )
+        lines.append(parsed[0])
+    return lines
+
+
+async def _policy(store: PgPolicyStore) -> Policy:
+    lines = await store.load()
+    return Policy(version=store.version or "", lines=[str(line) for line in lines])
+
+
+PolicyLines = Annotated[
+    list[str] | None,
+    strawberry.argument(description="Lines such as `p, advisor, Customer.phone, read, mask`."),
+]
+
+
+@strawberry.type
+class PolicyQueryMixin:
+    @strawberry.field(description="The field-permission policy (administrators only).")
+    async def policy(self, info: Info) -> Policy:
+        _require_admin(info)
+        return await _policy(PgPolicyStore(info.context.db))
+
+
+@strawberry.type
+class PolicyMutationMixin:
+    @strawberry.mutation(
+        description="Add and remove policy lines in one transaction (administrators only). "
+        "Roles are assigned and unassigned with `g, <role>, <parent role>` lines. The whole "
+        "resulting policy is validated first: an unknown Type.field, role or row scope, or "
+        "removing a line the policy does not have, is BAD_USER_INPUT and changes nothing. "
+        "Every API process enforces the new policy within a second."
+    )
+    async def update_policy(
+        self, info: Info, add: PolicyLines = None, remove: PolicyLines = None
+    ) -> Policy:
+        _require_admin(info)
+        change = PolicyChange(add=_parse(add or [], "add"), remove=_parse(remove or [], "remove"))
+        if not change.add and not change.remove:
+            raise InvalidInput("nothing to change: give lines to add or to remove")
+        store = PgPolicyStore(info.context.db)
+        await store.apply(change, policy_fields(info.schema))
+        return await _policy(store)
