@@ -108,7 +108,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         grouped, new_defer_usages, _ = self.collect_subfields(type_, group)
         if new_defer_usages:
             return None
-        out: list[tuple[str, str | None, Complete, str | None]] = []
+        out: list[tuple[str, str | None, Complete, tuple[str, str] | None]] = []
         for key, sub_group in grouped.items():
             if not all(_plain_node(d) for d in sub_group):
                 return None

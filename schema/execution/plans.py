@@ -39,18 +39,20 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLScalarType,
     GraphQLString,
     is_leaf_type,
 )
 from graphql.pyutils import Undefined
+from strawberry.schema.types.base_scalars import isoformat
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
 
 Complete = Callable[[Any], Any]
 # The fields of one object type under one field group: ``None`` when not plannable.
 # Per field: response key, attribute (``None`` for ``__typename``), completer, and the
-# condition under which the value is its own result (see ``inline_check``).
-Fields = tuple[tuple[str, str | None, Complete, str | None], ...]
+# condition and expression that complete a value in line (see ``inline_check``).
+Fields = tuple[tuple[str, str | None, Complete, tuple[str, str] | None], ...]
 SubPlan = Callable[[GraphQLObjectType, Any], Fields | None]
 
 _BACKREF = "strawberry-definition"
@@ -95,16 +97,24 @@ def completer(
     return None
 
 
-def inline_check(type_: GraphQLOutputType) -> str | None:
-    """A condition on ``{v}`` under which graphql-core's scalar returns the value
-    itself, so the generated code can skip the call (others call the leaf completer)."""
+def inline_check(type_: GraphQLOutputType) -> tuple[str, str] | None:
+    """A condition on ``{v}`` and the expression graphql-core's scalar computes from
+    ``_v`` when it holds, so the generated code can skip the leaf completer's call;
+    only where the scalar's coercion is known to be exactly that expression."""
     inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
     if inner is GraphQLString or inner is GraphQLID:
-        return "{v}.__class__ is str"
+        return "{v}.__class__ is str", "_v"
     if inner is GraphQLBoolean:
-        return "{v}.__class__ is bool"
+        return "{v}.__class__ is bool", "_v"
     if inner is GraphQLInt:
-        return f"{{v}}.__class__ is int and {GRAPHQL_MIN_INT} <= _v <= {GRAPHQL_MAX_INT}"
+        return f"{{v}}.__class__ is int and {GRAPHQL_MIN_INT} <= _v <= {GRAPHQL_MAX_INT}", "_v"
+    coerce = getattr(inner, "coerce_output_value", None)
+    if coerce is str and isinstance(inner, GraphQLScalarType):
+        # Strawberry's Decimal (and UUID) serialize with ``str``.
+        return "{v}.__class__ is Decimal", "str(_v)"
+    if coerce is isoformat and isinstance(inner, GraphQLScalarType):
+        # Strawberry's DateTime and Date serialize with ``methodcaller("isoformat")``.
+        return "({v}.__class__ is datetime or _v.__class__ is date)", "_v.isoformat()"
     return None
 
 
@@ -127,6 +137,9 @@ def object_completer(
     namespace: dict[str, Any] = {
         "Undefined": Undefined,
         "Decline": Decline,
+        "Decimal": Decimal,
+        "datetime": datetime,
+        "date": date,
         "classes": frozenset(classes),
         # Strawberry's own ``is_type_of`` (types with interfaces) ignores the info.
         "is_type_of": type_.is_type_of,
@@ -149,8 +162,9 @@ def object_completer(
             if check is None:
                 expr = f"s{i}({read})"
             else:
-                test = check.format(v=f"(_v := {read})")
-                expr = f"(_v if {test} else s{i}(_v))"
+                test, result = check
+                test = test.format(v=f"(_v := {read})")
+                expr = f"({result} if {test} else s{i}(_v))"
         lines.append(f"        {key!r}: {expr},")
     lines.append("    }")
     # The source is built from schema names and response keys (GraphQL names), never
