@@ -1,11 +1,12 @@
-"""Completion plans: a selection over plain attributes, compiled into closures.
+"""Completion plans: a selection over plain attributes, compiled into functions.
 
 Below the root resolvers almost every field of a read is a plain attribute set when
 the object was built (see ``schema.dataloaders.assemble``). graphql-core still
 executes each one as a field: a resolve-info object, strawberry's basic resolver,
 the middleware lookup and the generic completion, about 7 µs per field, 1,500 fields
-for a page of 50 customers. A plan does the same work as straight-line code: read
-the attribute, coerce leaves with the type's own ``coerce_output_value``, recurse.
+for a page of 50 customers. A plan does the same work as straight-line code
+generated per object selection: read the attribute, coerce leaves with the type's
+own ``coerce_output_value`` (or its known equivalent in line), recurse.
 
 A plan exists only where that is exactly what graphql-core would compute:
 
@@ -168,7 +169,7 @@ def object_completer(
         lines.append(f"        {key!r}: {expr},")
     lines.append("    }")
     # The source is built from schema names and response keys (GraphQL names), never
-    # from values; compiled once per selection per request.
+    # from values; compiled once per selection (the executor keeps plans).
     exec("\n".join(lines), namespace)
     complete: Complete = namespace["complete"]
     return complete
