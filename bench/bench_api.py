@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import jwt
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import make_url
@@ -166,6 +167,8 @@ class Server:
     cwd: Path
     port: int
     log: Path
+    # Sent with every request (cdp needs a bearer token; the peers ignore it).
+    headers: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
     document: Any = None
     checks: dict[str, Any] = field(default_factory=dict)
@@ -210,7 +213,11 @@ class Server:
         request = urllib.request.Request(
             self.url,
             data=self.body.encode(),
-            headers={"content-type": "application/json", "accept": "application/json"},
+            headers={
+                "content-type": "application/json",
+                "accept": "application/json",
+                **self.headers,
+            },
             method="POST",
         )
         try:
@@ -253,6 +260,14 @@ def _servers(dsn: str, workers: int, logs: Path) -> list[Server]:
     python = sys.executable
     node = shutil.which("node") or "node"
     cdp_port, pg_port, ceiling_port = _free_port(), _free_port(), _free_port()
+    # cdp authenticates every request: a throwaway signing secret and an admin token
+    # as a front end would send. Rate limiting is off: it would cap the measurement.
+    jwt_secret = secrets.token_urlsafe(32)
+    token = jwt.encode(
+        {"sub": "bench", "roles": ["admin"], "exp": int(time.time()) + 6 * 3600},
+        jwt_secret,
+        algorithm="HS256",
+    )
     return [
         Server(
             name="cdp",
@@ -277,7 +292,10 @@ def _servers(dsn: str, workers: int, logs: Path) -> list[Server]:
                 # Only ID numbers use the key, and the query reads none; set so that
                 # nothing is generated into a data directory.
                 "CDP_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+                "CDP_JWT_SECRET": jwt_secret,
+                "CDP_RATE_LIMIT_ENABLED": "false",
             },
+            headers={"authorization": f"Bearer {token}"},
             cwd=ROOT,
             port=cdp_port,
             log=logs / "cdp.log",
@@ -426,6 +444,7 @@ def _load(server: Server, connections: int, warmup: int, duration: int, work: Pa
             {
                 "url": server.url,
                 "body": server.body,
+                "headers": server.headers,
                 "connections": connections,
                 "warmup": warmup,
                 "duration": duration,

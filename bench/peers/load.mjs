@@ -3,7 +3,7 @@
 //
 //   node load.mjs config.json
 //
-// config: { url, body, connections, warmup, duration, timeout } (seconds).
+// config: { url, body, headers, connections, warmup, duration, timeout } (seconds).
 import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 
@@ -18,7 +18,7 @@ function run (duration) {
   return autocannon({
     url: config.url,
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...(config.headers || {}) },
     body: config.body,
     connections: config.connections,
     duration,
