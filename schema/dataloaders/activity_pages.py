@@ -7,6 +7,8 @@ customer of a page asking for the same window into one statement.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +38,50 @@ def _query(
     return ActivityQuery(tuple(sorted(set(kinds))) if kinds is not None else None, since, until)
 
 
+@dataclass(frozen=True)
+class _Activity:
+    """What differs between the two activity connections."""
+
+    name: str  # the loader attribute and the count key
+    kinds: tuple[str, ...]
+    ordering: keyset.Ordering
+    build: Callable[[Any, Any], Any]
+
+
+_TRANSACTIONS = _Activity("transactions", TRANSACTION_KINDS, TRANSACTION_ORDERING, rows.transaction)
+_INTERACTIONS = _Activity("interactions", INTERACTION_KINDS, INTERACTION_ORDERING, rows.interaction)
+
+
+async def _page(
+    activity: _Activity,
+    info: Any,
+    customer_id: int,
+    first: int | None,
+    after: str | None,
+    kinds: list[str] | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> Connection[Any]:
+    ctx = info.context
+    q = _query(kinds, activity.kinds, since, until)
+    win = keyset.window(
+        activity.ordering,
+        first=first,
+        after=after,
+        last=None,
+        before=None,
+        max_size=ctx.settings.max_page_size,
+    )
+    page = await getattr(ctx.loaders, activity.name).load((customer_id, q, win))
+    nodes = [activity.build(r, ctx.policy) for r in page.rows]
+
+    async def count() -> int:
+        return int(await ctx.loaders.activity_counts.load((activity.name, customer_id, q)))
+
+    edges = "edges" in selection_of(info)
+    return connection(page, nodes, activity.ordering, count, with_edges=edges)
+
+
 async def transactions_page(
     info: Any,
     customer_id: int,
@@ -45,24 +91,7 @@ async def transactions_page(
     since: datetime | None,
     until: datetime | None,
 ) -> Connection[Transaction]:
-    ctx = info.context
-    q = _query(kinds, TRANSACTION_KINDS, since, until)
-    win = keyset.window(
-        TRANSACTION_ORDERING,
-        first=first,
-        after=after,
-        last=None,
-        before=None,
-        max_size=ctx.settings.max_page_size,
-    )
-    page = await ctx.loaders.transactions.load((customer_id, q, win))
-    nodes = [rows.transaction(r, ctx.policy) for r in page.rows]
-
-    async def count() -> int:
-        return int(await ctx.loaders.activity_counts.load(("transactions", customer_id, q)))
-
-    edges = "edges" in selection_of(info)
-    return connection(page, nodes, TRANSACTION_ORDERING, count, with_edges=edges)
+    return await _page(_TRANSACTIONS, info, customer_id, first, after, kinds, since, until)
 
 
 async def interactions_page(
@@ -74,21 +103,4 @@ async def interactions_page(
     since: datetime | None,
     until: datetime | None,
 ) -> Connection[InteractionEvent]:
-    ctx = info.context
-    q = _query(kinds, INTERACTION_KINDS, since, until)
-    win = keyset.window(
-        INTERACTION_ORDERING,
-        first=first,
-        after=after,
-        last=None,
-        before=None,
-        max_size=ctx.settings.max_page_size,
-    )
-    page = await ctx.loaders.interactions.load((customer_id, q, win))
-    nodes = [rows.interaction(r, ctx.policy) for r in page.rows]
-
-    async def count() -> int:
-        return int(await ctx.loaders.activity_counts.load(("interactions", customer_id, q)))
-
-    edges = "edges" in selection_of(info)
-    return connection(page, nodes, INTERACTION_ORDERING, count, with_edges=edges)
+    return await _page(_INTERACTIONS, info, customer_id, first, after, kinds, since, until)
