@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.console import Console
@@ -17,10 +16,7 @@ from cdp.auth.commands import demo_key, keys_app
 from cdp.config import get_settings
 from cdp.db import migrate
 from cdp.db.engine import database_url
-from cdp.http.workers import StartupError, reuseport_available
-from cdp.http.workers import serve as serve_workers
 from cdp.ingest.commands import import_, merges_app
-from cdp.logging import configure_logging
 from cdp.runtime import open_database, run_command
 from cdp.seed.commands import seed, seed_sources
 from policies.commands import check as policy_check
@@ -95,26 +91,17 @@ def serve(
         os.environ["CDP_HOST"] = host
         get_settings.cache_clear()
     settings = get_settings()
-    host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
-    config: dict[str, Any] = {
-        "app": "cdp.app:create_app",
-        "factory": True,
-        "loop": "uvloop",
-        "http": "httptools",
-        # The app configures logging itself (configure_logging in create_app).
-        "log_config": None,
-        "access_log": False,
-    }
-    if workers > 1 and reuseport_available():
-        # A listening socket per worker, so that connections spread evenly over them.
-        configure_logging(settings.log_level, settings.log_json)
-        try:
-            code = serve_workers(config, host, port, workers)
-        except StartupError as e:
-            Console(stderr=True).print(f"cdp serve: {e}", highlight=False, soft_wrap=True)
-            raise typer.Exit(1) from None
-        raise typer.Exit(code)
-    uvicorn.run(**config, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "cdp.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+        access_log=False,
+    )
 
 
 @app.command()
