@@ -57,3 +57,5 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
     for name in ("uvicorn.access",):
         # The request middleware writes one access line with the request id instead.
         logging.getLogger(name).disabled = True
+    # pycasbin prints the whole model and every policy line at INFO on each load.
+    logging.getLogger("casbin").setLevel(max(logging.WARNING, root.level))
