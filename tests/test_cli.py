@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import make_url
 from typer.testing import CliRunner
 
 from cdp.cli import app
@@ -99,7 +100,11 @@ def test_unmigrated_database_says_to_upgrade(
 def test_missing_database_is_named(
     empty_database_url: str, monkeypatch: pytest.MonkeyPatch, use_database: None
 ) -> None:
-    _point_at(monkeypatch, empty_database_url + "_missing")
+    # Rename the database in the URL (appending to the string would, for the embedded
+    # server, land in its ?host= socket path instead).
+    url = make_url(empty_database_url)
+    missing = url.set(database=f"{url.database}_missing")
+    _point_at(monkeypatch, missing.render_as_string(hide_password=False))
     result = runner.invoke(app, ["db", "current"])
     assert result.exit_code == 6
     assert "does not exist" in result.output
