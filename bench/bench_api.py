@@ -52,14 +52,13 @@ import asyncpg
 import jwt
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import make_url
+from scratch import create_database, drop_database, plain_dsn, server_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from cdp.db.engine import Database, async_url
 from cdp.db.migrate import upgrade
 from cdp.seed import seed_database
 
-DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 ROOT = Path(__file__).resolve().parent.parent
 PEERS = ROOT / "bench" / "peers"
 RESULTS = ROOT / "bench" / "results"
@@ -97,22 +96,14 @@ POSTGRAPHILE_QUERY = f"""query Customer360List {{
 }}"""
 
 
-def _dsn(url: str, database: str | None = None) -> str:
-    parsed = make_url(url).set(drivername="postgresql")
-    if database:
-        parsed = parsed.set(database=database)
-    return parsed.render_as_string(hide_password=False)
+_dsn = plain_dsn
 
 
 # --- database ---------------------------------------------------------------------
 
 
 async def _create(server: str, name: str) -> None:
-    admin = await asyncpg.connect(_dsn(server))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
+    await create_database(name, server)
 
 
 async def _seed(server: str, name: str, customers: int, seed: int) -> None:
@@ -141,11 +132,7 @@ async def _customer_count(server: str, name: str) -> int:
 
 
 async def _drop(server: str, name: str) -> None:
-    admin = await asyncpg.connect(_dsn(server))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    await drop_database(name, server)
 
 
 # --- processes --------------------------------------------------------------------
@@ -512,26 +499,26 @@ def _report(rows: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str, Any]:
 
 def main(args: argparse.Namespace) -> None:
     _ensure_peers()
-    server_url = os.environ.get("CDP_BENCH_DATABASE_URL", DEFAULT_SERVER)
+    bench_server = server_url()
     workers = args.workers or os.cpu_count() or 1
     if args.reuse_db:
         name, owned = args.reuse_db, False
     else:
         name, owned = args.keep_db or f"cdp_bench_api_{uuid.uuid4().hex[:8]}", not args.keep_db
         console.print(f"seeding {args.customers:,} customers (seed {args.seed}) into {name} …")
-        asyncio.run(_create(server_url, name))
+        asyncio.run(_create(bench_server, name))
         try:
-            asyncio.run(_seed(server_url, name, args.customers, args.seed))
+            asyncio.run(_seed(bench_server, name, args.customers, args.seed))
         except BaseException:
             # Half a data set is no use to --reuse-db either.
-            asyncio.run(_drop(server_url, name))
+            asyncio.run(_drop(bench_server, name))
             raise
     try:
-        customers = asyncio.run(_customer_count(server_url, name))
+        customers = asyncio.run(_customer_count(bench_server, name))
         console.print(f"database {name}: {customers:,} customers", highlight=False)
         with tempfile.TemporaryDirectory(prefix="cdp-bench-api-") as tmp:
             work = Path(tmp)
-            servers = _servers(_dsn(server_url, name), workers, work)
+            servers = _servers(_dsn(bench_server, name), workers, work)
             keys = {"cdp": "cdp", "PostGraphile 4": "postgraphile"}
             rows: list[dict[str, Any]] = []
             with _running(servers):
@@ -598,7 +585,7 @@ def main(args: argparse.Namespace) -> None:
             raise SystemExit(1)
     finally:
         if owned:
-            asyncio.run(_drop(server_url, name))
+            asyncio.run(_drop(bench_server, name))
 
 
 def _terminate(signum: int, frame: object) -> None:

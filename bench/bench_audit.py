@@ -22,17 +22,15 @@ import asyncio
 import base64
 import os
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 
-import asyncpg
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import insert, make_url, text
+from scratch import scratch_database
+from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from cdp.db.engine import Database, async_url
-from cdp.db.migrate import upgrade
+from cdp.db.engine import Database
 from cdp.db.models import AuditLog
 from cdp.principal import Principal
 from policies.audit import AuditEntry, AuditWriter
@@ -148,26 +146,14 @@ async def writes(db: Database, rows: int, batch: int) -> list[tuple[str, int, fl
 
 
 async def main(args: argparse.Namespace) -> None:
-    server = os.environ.get(
-        "CDP_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-    )
     os.environ.setdefault("CDP_ENCRYPTION_KEY", base64.urlsafe_b64encode(os.urandom(32)).decode())
-    name = f"cdp_bench_{uuid.uuid4().hex[:8]}"
-    plain = make_url(server).set(drivername="postgresql").render_as_string(hide_password=False)
-    admin = await asyncpg.connect(plain)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(async_url(server)).set(database=name).render_as_string(hide_password=False)
-    try:
-        await upgrade(url)
+    async with scratch_database() as url:
         db = Database(create_async_engine(url, pool_size=2))
         try:
             request_rows = await per_request(db, args.requests)
             write_rows = await writes(db, args.rows, args.batch)
         finally:
             await db.dispose()
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
     console = Console()
     table = Table(title=f"cost per request ({args.requests} requests)")

@@ -21,16 +21,14 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import make_url
+from scratch import scratch_database
 from sqlalchemy.ext.asyncio import create_async_engine
 
 
@@ -70,12 +68,8 @@ def generated_files(out: Path, people: int) -> tuple[Path, Path, Path]:
 
 
 async def main(args: argparse.Namespace) -> None:
-    server = os.environ.get(
-        "CDP_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-    )
     os.environ.setdefault("CDP_ENCRYPTION_KEY", base64.urlsafe_b64encode(os.urandom(32)).decode())
-    from cdp.db.engine import Database, async_url
-    from cdp.db.migrate import upgrade
+    from cdp.db.engine import Database
     from cdp.ingest import import_file
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -85,13 +79,7 @@ async def main(args: argparse.Namespace) -> None:
             core, crm, truth_path = generated_files(Path(tmp), args.people)
         with truth_path.open(encoding="utf-8") as f:
             truth = {(r["source"], r["source_key"]): r["person_id"] for r in csv.DictReader(f)}
-        name = f"cdp_bench_{uuid.uuid4().hex[:8]}"
-        plain = make_url(server).set(drivername="postgresql")
-        admin = await asyncpg.connect(plain.render_as_string(hide_password=False))
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        url = make_url(async_url(server)).set(database=name).render_as_string(hide_password=False)
-        try:
-            await upgrade(url)
+        async with scratch_database() as url:
             db = Database(create_async_engine(url, pool_size=2))
             reports = []
             try:
@@ -111,9 +99,6 @@ async def main(args: argparse.Namespace) -> None:
                     ).all()
             finally:
                 await db.dispose()
-        finally:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await admin.close()
 
     console = Console()
     runs = Table(title="imports")

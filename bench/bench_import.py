@@ -18,14 +18,13 @@ import os
 import random
 import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 import asyncpg
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import make_url
+from scratch import plain_dsn, scratch_database
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from cdp.idcard import make_number
@@ -78,25 +77,12 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
             ])  # fmt: skip
 
 
-def _plain(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 async def main(rows: int) -> None:
-    server = os.environ.get(
-        "CDP_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-    )
     os.environ.setdefault("CDP_ENCRYPTION_KEY", base64.urlsafe_b64encode(os.urandom(32)).decode())
-    from cdp.db.engine import Database, async_url
-    from cdp.db.migrate import upgrade
+    from cdp.db.engine import Database
     from cdp.ingest import import_file
 
-    name = f"cdp_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(_plain(server))
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(async_url(server)).set(database=name).render_as_string(hide_password=False)
-    try:
-        await upgrade(url)
+    async with scratch_database() as url:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "customers.csv"
             generate(path, rows)
@@ -110,7 +96,7 @@ async def main(rows: int) -> None:
                 ours = time.perf_counter() - t0
             finally:
                 await db.dispose()
-            conn = await asyncpg.connect(_plain(url))
+            conn = await asyncpg.connect(plain_dsn(url))
             try:
                 cols = ", ".join(f"{c} text" for c in HEADER)
                 await conn.execute(f"CREATE TABLE scratch ({cols})")
@@ -121,9 +107,6 @@ async def main(rows: int) -> None:
                 customers = await conn.fetchval("SELECT count(*) FROM customer")
             finally:
                 await conn.close()
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
     table = Table(title=f"customer import, {rows:,} rows")
     for c in ("method", "rows", "seconds", "rows/s", "ratio to COPY"):

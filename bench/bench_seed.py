@@ -18,27 +18,17 @@ import io
 import os
 import secrets
 import time
-import uuid
 
 import asyncpg
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import make_url
+from scratch import plain_dsn, scratch_database
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from cdp.db.engine import Database, async_url
-from cdp.db.migrate import upgrade
+from cdp.db.engine import Database
 from cdp.seed import SeedReport, seed_database
 
-DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 console = Console()
-
-
-def _dsn(url: str, database: str | None = None) -> str:
-    parsed = make_url(url).set(drivername="postgresql")
-    if database:
-        parsed = parsed.set(database=database)
-    return parsed.render_as_string(hide_password=False)
 
 
 async def _baseline(dsn: str) -> tuple[int, float]:
@@ -78,13 +68,7 @@ async def main(customers: int, seed: int, workers: int | None) -> None:
     os.environ.setdefault(
         "CDP_ENCRYPTION_KEY", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
     )
-    server = os.environ.get("CDP_BENCH_DATABASE_URL", DEFAULT_SERVER)
-    name = f"cdp_bench_seed_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(_dsn(server))
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = async_url(_dsn(server, name))
-        await upgrade(url)
+    async with scratch_database("cdp_bench_seed") as url:
         db = Database(create_async_engine(url, pool_size=2))
         last = [0.0]
 
@@ -99,10 +83,7 @@ async def main(customers: int, seed: int, workers: int | None) -> None:
             )
         finally:
             await db.dispose()
-        console.print(_table(report, await _baseline(_dsn(server, name))))
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+        console.print(_table(report, await _baseline(plain_dsn(url))))
 
 
 if __name__ == "__main__":  # worker processes import this module; only the parent runs
