@@ -231,3 +231,10 @@ def app_client(db: Database) -> AppClient:
                 yield client
 
     return make
+
+
+@pytest.fixture
+async def client(app_client: AppClient) -> AsyncIterator[httpx.AsyncClient]:
+    """An admin's client; ``app_client`` gives one for any other principal."""
+    async with app_client() as c:
+        yield c

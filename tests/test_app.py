@@ -13,12 +13,6 @@ from tests.conftest import AppClient
 
 
 @pytest.fixture
-async def client(app_client: AppClient) -> AsyncIterator[httpx.AsyncClient]:
-    async with app_client() as c:
-        yield c
-
-
-@pytest.fixture
 async def broken_client(app_client: AppClient) -> AsyncIterator[httpx.AsyncClient]:
     """An app whose database cannot be reached."""
     engine = create_async_engine("postgresql+asyncpg://postgres@127.0.0.1:1/none")

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-
-from tests.conftest import AppClient
-
-
-@pytest.fixture
-async def client(app_client: AppClient) -> AsyncIterator[httpx.AsyncClient]:
-    """An admin's client; ``app_client`` gives one for any other principal."""
-    async with app_client() as c:
-        yield c
 
 
 class Api:
