@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -22,43 +23,76 @@ from cdp.auth.authenticator import Authenticator
 from cdp.auth.ratelimit import RateLimiter
 from cdp.config import Settings, get_settings
 from cdp.db.engine import Database, create_engine, create_read_engine, database_url
+from cdp.errors import Unavailable
 from cdp.http.auth import AuthMiddleware
 from cdp.http.graphql_view import GraphQLView
 from cdp.http.health import healthz, readyz
 from cdp.http.metrics import metrics
 from cdp.http.middleware import RequestContextMiddleware
 from cdp.logging import configure_logging, request_id_var
+from cdp.principal import Principal
 from policies.holder import PolicyHolder
 from policies.pg_store import PgPolicyStore
 from policies.watcher import PolicyWatcher, listen_dsn
 from schema import build_schema
 from schema.context import Context
 from schema.mutations.policy import policy_fields
+from schema.plan_policy import PlanPolicy, PolicyRules, schema_fields
 
 
 class _GraphQL(GraphQLView[Context]):
     def __init__(self, settings: Settings) -> None:
         production = settings.env == "production"
-        super().__init__(build_schema(settings), graphql_ide=None if production else "graphiql")
+        schema = build_schema(settings)
+        super().__init__(schema, graphql_ide=None if production else "graphiql")
         self.settings = settings
+        # The field rules of each role set, per policy version (see schema.plan_policy).
+        self.rules = PolicyRules(schema_fields(schema._schema))
 
     async def get_context(self, request: Any, response: Any) -> Context:
+        principal: Principal = request.state.principal
+        holder: PolicyHolder = request.app.state.policy
         return Context(
             session=request.state.session,
             db=request.app.state.db,
             settings=self.settings,
             request_id=request_id_var.get(),
-            principal=request.state.principal,
+            principal=principal,
+            policy=PlanPolicy(self.rules.rules(holder.plan(principal.roles)), principal),
         )
 
 
 class _SessionScope:
-    """Gives each GraphQL request its own read session, closed when the response is sent."""
+    """Gives each GraphQL request its own read session, closed when the response is sent.
+
+    While the permission policy cannot be read, every request is refused here with
+    ``UNAVAILABLE``: plans would deny every field and row anyway (fail closed), and
+    a caller is better told why than handed a page of FORBIDDEN_FIELD errors.
+    """
 
     def __init__(self, app: _GraphQL) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        holder: PolicyHolder = scope["app"].state.policy
+        if holder.policy is None:
+            refusal = JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": "the permission policy cannot be read; "
+                            "every request is refused until it can",
+                            "extensions": {
+                                "code": Unavailable.code,
+                                "requestId": request_id_var.get(),
+                            },
+                        }
+                    ]
+                },
+                status_code=503,
+            )
+            await refusal(scope, receive, send)
+            return
         db: Database = scope["app"].state.db
         async with db.read_session() as session:
             scope.setdefault("state", {})["session"] = session

@@ -3,8 +3,12 @@
 ID numbers are stored encrypted (AES-256-GCM, random nonce) so a database dump
 does not reveal them, plus an HMAC-SHA256 keyed hash so identity resolution can
 match equal numbers without decrypting. Phones get the same keyed hash for the
-phone index. Both sub-keys are derived from one master key with HKDF, so an
-operator manages a single secret.
+phone index. Two more uses share the master key: pseudonymous customer ids for
+partner systems (a keyed hash of the internal id: stable, and without the key
+neither reversible nor linkable to the id), and sealed pagination cursors
+(deterministic AES-SIV, so a cursor reveals nothing of the sort key it carries and
+cannot be forged, yet the same position always has the same cursor). Every sub-key
+is derived from the one master key with HKDF, so an operator manages a single secret.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM, AESSIV
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from cdp.config import Settings, get_settings
@@ -37,12 +42,19 @@ class Cipher:
 
     _aead: AESGCM
     _hash_key: bytes
+    _pseudonym_key: bytes
+    _seal: AESSIV
 
     @classmethod
     def from_master_key(cls, master: bytes) -> Cipher:
         if len(master) != 32:
             raise InvalidInput("the encryption key must be 32 bytes (URL-safe base64 encoded)")
-        return cls(AESGCM(_derive(master, b"cdp:encrypt:v1")), _derive(master, b"cdp:hash:v1"))
+        return cls(
+            AESGCM(_derive(master, b"cdp:encrypt:v1")),
+            _derive(master, b"cdp:hash:v1"),
+            _derive(master, b"cdp:pseudonym:v1"),
+            AESSIV(_derive(master, b"cdp:seal:v1") + _derive(master, b"cdp:seal-mac:v1")),
+        )
 
     def encrypt(self, plaintext: str) -> bytes:
         nonce = os.urandom(_NONCE_BYTES)
@@ -54,6 +66,23 @@ class Cipher:
 
     def keyed_hash(self, value: str) -> bytes:
         return hmac.digest(self._hash_key, value.encode(), "sha256")
+
+    def pseudonym(self, customer_id: int) -> str:
+        """A customer's pseudonymous id: ``P`` and 20 hex digits of a keyed hash."""
+        return "P" + hmac.digest(self._pseudonym_key, b"%d" % customer_id, "sha256")[:10].hex()
+
+    def seal(self, data: bytes) -> str:
+        """``data`` encrypted and authenticated, as URL-safe base64 without padding.
+        Deterministic: equal data gives equal tokens (a cursor is a position)."""
+        return base64.urlsafe_b64encode(self._seal.encrypt(data, None)).decode().rstrip("=")
+
+    def unseal(self, token: str) -> bytes:
+        """The data of a token from ``seal``; ``ValueError`` for anything else."""
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            return self._seal.decrypt(raw, None)
+        except (ValueError, InvalidTag) as exc:
+            raise ValueError("not a sealed token") from exc
 
 
 def load_master_key(settings: Settings) -> bytes:

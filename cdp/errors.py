@@ -30,6 +30,18 @@ class Forbidden(CdpError):
     exit_code = 4
 
 
+class ForbiddenField(Forbidden):
+    """A field the caller may not read: its value is null and the error names it."""
+
+    code = "FORBIDDEN_FIELD"
+
+
+class ForbiddenFilter(Forbidden):
+    """A field the caller may not filter or order on was used to select rows."""
+
+    code = "FORBIDDEN_FILTER"
+
+
 class InvalidInput(CdpError):
     code = "BAD_USER_INPUT"
     exit_code = 2

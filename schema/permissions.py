@@ -6,7 +6,8 @@ Two decisions are made per request, both by the ``FieldPolicy`` in the context:
   one object (keyed by Python field name, relations included) just before the
   object is constructed from its row, and returns the values to expose. A policy
   masks a value by replacing it (``138****1234``), denies it by replacing it with
-  ``None`` (or raising ``Forbidden``), and allows it by leaving it alone. Resolvers
+  ``DENIED`` (the executor turns that into ``null`` plus a ``FORBIDDEN_FIELD``
+  error at the field's path), and allows it by leaving it alone. Resolvers
   never look at permissions: adding ``phone`` to ``Customer`` later means adding
   the column and the field, and the policy decides what a caller sees. A real
   policy compiles its rules once per policy version into a per-type plan (which
@@ -20,16 +21,39 @@ Two decisions are made per request, both by the ``FieldPolicy`` in the context:
   rows: connection pages, ``totalCount``, ``node(id)``, single lookups and nested
   lists (household members, referrals), so no path reads around it.
 
-The default ``AllowAll`` allows every field and every row.
+* **Filters** — ``require_filter(type_name, fields)`` raises ``ForbiddenFilter``
+  when an argument selects or orders rows by a field the caller may not filter on
+  (asking for ``phone = …`` and counting the rows reveals the phone).
+
+Fields with a resolver of their own (paged histories, counts) cannot be replaced
+in ``project``; their resolvers call ``require_read`` first.
+
+The default ``AllowAll`` allows every field and every row; the policy compiled
+from Casbin lines is ``schema.plan_policy.PlanPolicy``.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Iterable
+from typing import Any, Final, Literal
 
 from sqlalchemy import ColumnElement
 
 Entity = Literal["customer", "household", "product", "advisor"]
+
+
+class _Denied:
+    """The value of a field the caller may not read. Nothing accepts it as a value
+    (no scalar serialises it, it has no attributes and is not iterable), so a
+    compiled completion plan declines it and graphql-core's completion meets it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "DENIED"
+
+
+DENIED: Final = _Denied()
 
 
 class FieldPolicy:
@@ -45,6 +69,16 @@ class FieldPolicy:
         """Whether the caller may see ``type_name.field`` at all (relations not seen are
         not loaded)."""
         return True
+
+    def in_clear(self, type_name: str, field: str) -> bool:
+        """Whether the caller reads the GraphQL field ``type_name.field`` unmasked."""
+        return True
+
+    def require_read(self, type_name: str, field: str) -> None:
+        """Raise ``ForbiddenField`` unless the caller may read ``type_name.field``."""
+
+    def require_filter(self, type_name: str, fields: Iterable[str]) -> None:
+        """Raise ``ForbiddenFilter`` unless the caller may filter on all ``fields``."""
 
     def scope(self, entity: Entity) -> ColumnElement[bool] | None:
         """The row-scope predicate over ``entity``'s table, ``None`` for every row."""

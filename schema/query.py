@@ -24,7 +24,7 @@ from schema.dataloaders import assemble
 from schema.dataloaders import rows as build
 from schema.dataloaders.lookahead import Selection, selection_of
 from schema.mutations.policy import PolicyQueryMixin
-from schema.relay import Connection, Node, connection
+from schema.relay import Connection, Node, connection, window
 from schema.relay_node import resolve_node
 from schema.types.advisor import Advisor
 from schema.types.customer import Customer
@@ -50,7 +50,7 @@ def _window(
     info: Info, ordering: keyset.Ordering, first: int | None, after: str | None,
     last: int | None, before: str | None,
 ) -> keyset.Window:  # fmt: skip
-    return keyset.window(
+    return window(
         ordering,
         first=first,
         after=after,
@@ -77,6 +77,8 @@ class Query(PolicyQueryMixin):
         ],
     ) -> Customer:
         ctx = info.context
+        # A lookup by number is a filter on it: it tells whether the number exists.
+        ctx.policy.require_filter("Customer", ["customerNo"])
         sel = selection_of(info)
         async with ctx.lock:
             row = await CustomerRepository(ctx.session).by_customer_no(
@@ -105,6 +107,11 @@ class Query(PolicyQueryMixin):
         ] = None,
     ) -> Connection[Customer]:
         ctx = info.context
+        # Selecting or sorting by a field reveals it as surely as reading it.
+        used = filter.fields_used() if filter else set()
+        if order_by:
+            used.add(order_by.field_used)
+        ctx.policy.require_filter("Customer", used)
         ordering = (
             order_by.to_ordering() if order_by else customer_ordering(CustomerSort.CUSTOMER_NO)
         )
@@ -144,6 +151,8 @@ class Query(PolicyQueryMixin):
         ] = None,
     ) -> Connection[Product]:
         ctx = info.context
+        if categories is not None:
+            ctx.policy.require_filter("Product", ["category"])
         if categories and not set(categories) <= set(PRODUCT_CATEGORIES):
             raise InvalidInput(f"valid categories are {list(PRODUCT_CATEGORIES)}")
         win = _window(info, PRODUCT_ORDERING, first, after, last, before)
@@ -175,7 +184,9 @@ class Query(PolicyQueryMixin):
         scope = ctx.policy.scope("household")
         repo = HouseholdRepository(ctx.session)
         async with ctx.lock:
-            page = await repo.page(window=win, scope=scope)
+            page = await repo.page(
+                window=win, scope=scope, customer_scope=ctx.policy.scope("customer")
+            )
         sel, edges = _nodes(info)
         nodes = await assemble.households(ctx, page.rows, sel)
 
@@ -198,6 +209,8 @@ class Query(PolicyQueryMixin):
         ] = None,
     ) -> Connection[Advisor]:
         ctx = info.context
+        if branches is not None:
+            ctx.policy.require_filter("Advisor", ["branch"])
         win = _window(info, ADVISOR_ORDERING, first, after, last, before)
         scope = ctx.policy.scope("advisor")
         repo = AdvisorRepository(ctx.session)

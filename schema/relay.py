@@ -6,6 +6,12 @@ rather than ``relay.Node``'s per-object resolver, and connections are built from
 keyset pages (``cdp.keyset``) instead of slicing an iterable: lists here are
 database pages, and every per-object resolver counts when a page holds hundreds
 of objects.
+
+Cursors leave the API sealed (``Cipher.seal``): a keyset cursor carries the sort
+key of its row, and a caller may page in an order over a field it may not read
+(the default order by customer number, say, for a partner). Sealed, the cursor
+reveals nothing and cannot be forged; ``open_cursor`` turns it back into the
+keyset cursor before ``cdp.keyset`` checks it.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from strawberry.relay import PageInfo
 from strawberry.relay.utils import from_base64, to_base64
 
 from cdp import keyset
+from cdp.crypto import get_cipher
 from cdp.errors import InvalidInput
 
 T = TypeVar("T")
@@ -45,6 +52,42 @@ def parse_global_id(value: str, expected: str | None = None) -> tuple[str, int]:
     if expected is not None and type_name != expected:
         raise InvalidInput(f"{value!r} is the ID of a {type_name}, not of a {expected}")
     return type_name, pk
+
+
+def seal_cursor(cursor: str) -> str:
+    return get_cipher().seal(cursor.encode())
+
+
+def open_cursor(token: str | None) -> str | None:
+    """The keyset cursor inside a sealed one (``None`` stays ``None``)."""
+    if token is None:
+        return None
+    try:
+        return get_cipher().unseal(token).decode()
+    except ValueError:
+        raise InvalidInput(
+            "invalid cursor: it does not come from this list in this order", argument="cursor"
+        ) from None
+
+
+def window(
+    ordering: keyset.Ordering,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    max_size: int,
+) -> keyset.Window:
+    """``keyset.window`` over sealed cursors."""
+    return keyset.window(
+        ordering,
+        first=first,
+        after=open_cursor(after),
+        last=last,
+        before=open_cursor(before),
+        max_size=max_size,
+    )
 
 
 @strawberry.type(description="An item of a connection with its cursor.")
@@ -75,18 +118,19 @@ def connection(
 ) -> Connection[T]:
     """A connection of ``nodes`` built from ``page.rows`` (same order)."""
     rows = page.rows
+
+    def cursor(row: Any) -> str:
+        return seal_cursor(keyset.cursor_of(ordering, row))
+
     edges = (
-        [
-            Edge(cursor=keyset.cursor_of(ordering, r), node=n)
-            for r, n in zip(rows, nodes, strict=True)
-        ]
+        [Edge(cursor=cursor(r), node=n) for r, n in zip(rows, nodes, strict=True)]
         if with_edges
         else []
     )
     info = PageInfo(
         has_next_page=page.has_next,
         has_previous_page=page.has_previous,
-        start_cursor=keyset.cursor_of(ordering, rows[0]) if rows else None,
-        end_cursor=keyset.cursor_of(ordering, rows[-1]) if rows else None,
+        start_cursor=cursor(rows[0]) if rows else None,
+        end_cursor=cursor(rows[-1]) if rows else None,
     )
     return Connection(edges=edges, nodes=list(nodes), page_info=info, count=count)

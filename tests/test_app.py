@@ -29,17 +29,19 @@ async def test_invalid_document_is_a_validation_error(client: httpx.AsyncClient)
     assert all(e["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED" for e in errors)
 
 
-async def test_internal_errors_are_masked_with_request_id(
+async def test_unreadable_policy_refuses_every_request(
     broken_client: httpx.AsyncClient,
 ) -> None:
+    # No database, so no policy: fail closed, say why, and leak nothing of the cause.
     response = await broken_client.post(
         "/graphql",
         json={"query": '{ customer(customerNo: "C1") { name } }'},
         headers={"x-request-id": "req-123"},
     )
+    assert response.status_code == 503
     [error] = response.json()["errors"]
-    assert error["message"] == "Internal server error"
-    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-123"}
+    assert error["extensions"] == {"code": "UNAVAILABLE", "requestId": "req-123"}
+    assert "policy" in error["message"]
     assert "127.0.0.1" not in response.text
     assert response.headers["x-request-id"] == "req-123"
 

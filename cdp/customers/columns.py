@@ -1,9 +1,10 @@
-"""What a customer row carries on read paths: profile columns and AUM, never secrets.
+"""What a customer row carries on read paths: profile and contact columns and AUM.
 
 Read paths select these columns instead of ORM entities: lists of hundreds of
 customers are built straight from result rows, without identity-map overhead.
-Phone, e-mail and ID number are left out on purpose until field permissions decide
-how they are shown.
+The ID number comes encrypted (``id_number_enc``); the API decrypts it only for a
+caller whose policy shows it and who selected it, and masks it or not as the
+policy says, like the phone and e-mail.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ PROFILE_COLUMNS = (
     Customer.id,
     Customer.customer_no,
     Customer.name,
+    Customer.phone,
+    Customer.email,
+    Customer.id_number_enc,
     Customer.gender,
     Customer.birth_date,
     Customer.province,

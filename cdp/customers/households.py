@@ -1,8 +1,9 @@
 """All SQL that reads households and their members.
 
-A household's AUM is the sum over its members' holdings. Member lists take the
-customer row scope, so a member the caller may not see is left out rather than
-leaked through the household.
+A household's AUM is the sum over its members' holdings. Member lists and the AUM
+take the customer row scope, so a member the caller may not see is left out
+rather than leaked through the household (by name, or as the difference between
+the household's AUM and the visible members' AUM).
 """
 
 from __future__ import annotations
@@ -19,27 +20,34 @@ from cdp.db.engine import any_of, read
 from cdp.db.models import Customer, Holding, Household, HouseholdMember
 from cdp.keyset import AnyRow
 
-HOUSEHOLD_AUM: ColumnElement[Any] = (
-    select(func.coalesce(func.sum(Holding.market_value), 0))
-    .join(HouseholdMember, HouseholdMember.customer_id == Holding.customer_id)
-    .where(HouseholdMember.household_id == Household.id)
-    .correlate(Household)
-    .scalar_subquery()
-)
+Scope = ColumnElement[bool] | None
 
-HOUSEHOLD_COLUMNS = (
-    Household.id,
-    Household.household_no,
-    Household.name,
-    Household.created_at,
-    HOUSEHOLD_AUM.label("aum"),
-)
+
+def household_aum(customer_scope: Scope = None) -> ColumnElement[Any]:
+    """The summed market value of the household's members within ``customer_scope``."""
+    stmt = (
+        select(func.coalesce(func.sum(Holding.market_value), 0))
+        .join(HouseholdMember, HouseholdMember.customer_id == Holding.customer_id)
+        .where(HouseholdMember.household_id == Household.id)
+    )
+    if customer_scope is not None:
+        stmt = stmt.join(Customer, Customer.id == Holding.customer_id).where(customer_scope)
+    return stmt.correlate(Household).scalar_subquery()
+
+
+def household_columns(customer_scope: Scope = None) -> tuple[Any, ...]:
+    return (
+        Household.id,
+        Household.household_no,
+        Household.name,
+        Household.created_at,
+        household_aum(customer_scope).label("aum"),
+    )
+
 
 HOUSEHOLD_ORDERING = keyset.Ordering(
     "household_no", Household.household_no, Household.id, "household_no", str
 )
-
-Scope = ColumnElement[bool] | None
 
 
 def _scoped(condition: ColumnElement[bool], scope: Scope) -> ColumnElement[bool]:
@@ -50,8 +58,11 @@ class HouseholdRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def page(self, *, window: keyset.Window, scope: Scope = None) -> keyset.Page[AnyRow]:
-        stmt = select(*HOUSEHOLD_COLUMNS).where(_scoped(Household.id.is_not(None), scope))
+    async def page(
+        self, *, window: keyset.Window, scope: Scope = None, customer_scope: Scope = None
+    ) -> keyset.Page[AnyRow]:
+        columns = household_columns(customer_scope)
+        stmt = select(*columns).where(_scoped(Household.id.is_not(None), scope))
         rows = (await read(self.session, keyset.apply(stmt, HOUSEHOLD_ORDERING, window))).all()
         return keyset.page(rows, window)
 
@@ -61,15 +72,21 @@ class HouseholdRepository:
             stmt = stmt.where(scope)
         return int((await read(self.session, stmt)).scalar_one())
 
-    async def by_ids(self, ids: Sequence[int], *, scope: Scope = None) -> Sequence[AnyRow]:
-        stmt = select(*HOUSEHOLD_COLUMNS).where(_scoped(any_of(Household.id, ids), scope))
+    async def by_ids(
+        self, ids: Sequence[int], *, scope: Scope = None, customer_scope: Scope = None
+    ) -> Sequence[AnyRow]:
+        columns = household_columns(customer_scope)
+        stmt = select(*columns).where(_scoped(any_of(Household.id, ids), scope))
         return (await read(self.session, stmt)).all()
 
-    async def memberships(self, customer_ids: Sequence[int]) -> Sequence[AnyRow]:
+    async def memberships(
+        self, customer_ids: Sequence[int], *, customer_scope: Scope = None
+    ) -> Sequence[AnyRow]:
         """The household of each customer that has one: household columns plus
         ``customer_id`` and ``relation``."""
+        columns = household_columns(customer_scope)
         stmt = (
-            select(*HOUSEHOLD_COLUMNS, HouseholdMember.customer_id, HouseholdMember.relation)
+            select(*columns, HouseholdMember.customer_id, HouseholdMember.relation)
             .join(HouseholdMember, HouseholdMember.household_id == Household.id)
             .where(any_of(HouseholdMember.customer_id, customer_ids))
         )

@@ -18,7 +18,7 @@ from cdp.db.enums import INTERACTION_KINDS, TRANSACTION_KINDS
 from cdp.errors import InvalidInput
 from schema.dataloaders import rows
 from schema.dataloaders.lookahead import selection_of
-from schema.relay import Connection, connection
+from schema.relay import Connection, connection, window
 from schema.types.interaction_event import InteractionEvent
 from schema.types.transaction import Transaction
 
@@ -42,14 +42,19 @@ def _query(
 class _Activity:
     """What differs between the two activity connections."""
 
-    name: str  # the loader attribute and the count key
+    name: str  # the loader attribute, the count key and the Customer field
+    type_name: str  # the GraphQL type of the items
     kinds: tuple[str, ...]
     ordering: keyset.Ordering
     build: Callable[[Any, Any], Any]
 
 
-_TRANSACTIONS = _Activity("transactions", TRANSACTION_KINDS, TRANSACTION_ORDERING, rows.transaction)
-_INTERACTIONS = _Activity("interactions", INTERACTION_KINDS, INTERACTION_ORDERING, rows.interaction)
+_TRANSACTIONS = _Activity(
+    "transactions", "Transaction", TRANSACTION_KINDS, TRANSACTION_ORDERING, rows.transaction
+)
+_INTERACTIONS = _Activity(
+    "interactions", "InteractionEvent", INTERACTION_KINDS, INTERACTION_ORDERING, rows.interaction
+)
 
 
 async def _page(
@@ -63,8 +68,13 @@ async def _page(
     until: datetime | None,
 ) -> Connection[Any]:
     ctx = info.context
+    ctx.policy.require_read("Customer", activity.name)
+    used = ["kind"] if kinds is not None else []
+    if since is not None or until is not None:
+        used.append("occurredAt")
+    ctx.policy.require_filter(activity.type_name, used)
     q = _query(kinds, activity.kinds, since, until)
-    win = keyset.window(
+    win = window(
         activity.ordering,
         first=first,
         after=after,

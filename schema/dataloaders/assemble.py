@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from cdp.crypto import get_cipher
 from cdp.customers.tiers import RISK_LABELS, age_on, assessment_cutoff, tier_for
 from cdp.keyset import AnyRow
 from schema.context import Context
@@ -32,6 +33,8 @@ _CUSTOMER_COLUMNS = (
     ("advisor_pk", "advisor_id"),
     ("customer_no", "customer_no"),
     ("name", "name"),
+    ("phone", "phone"),
+    ("email", "email"),
     ("gender", "gender"),
     ("birth_date", "birth_date"),
     ("province", "province"),
@@ -94,6 +97,12 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
         relations["consents"] = [[build.consent(c, policy) for c in cs] for cs in lists]
     # ``tags`` stays empty until the tag engine stores values; it will add a loader here.
 
+    # Decrypted or hashed only when selected and shown: a few µs per row each.
+    cipher = get_cipher()
+    id_numbers = wanted("idNumber", "id_number")
+    id_number_at = at["id_number_enc"]
+    pseudonyms = wanted("pseudonymousId", "pseudonymous_id")
+
     settings, today = ctx.settings, ctx.today
     cutoff = assessment_cutoff(today)
     born_at, risk_at, assessed_at, aum_at = (
@@ -113,6 +122,11 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
         values["risk_assessment_expired"] = assessed is None or assessed < cutoff
         # NULL when the query selected neither; see ``needs_aum``.
         values["tier"] = tier_for(aum, settings) if aum is not None else None
+        if id_numbers:
+            sealed = r[id_number_at]
+            values["id_number"] = cipher.decrypt(sealed) if sealed is not None else None
+        if pseudonyms:
+            values["pseudonymous_id"] = cipher.pseudonym(pk)
         for name, per_row in relations.items():
             values[name] = per_row[i]
         out.append(Customer(**policy.project("Customer", values)))

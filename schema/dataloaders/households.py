@@ -11,7 +11,9 @@ from schema.dataloaders.base import BatchLoader
 
 class HouseholdLoader(BatchLoader[int, AnyRow | None]):
     async def fetch(self, ids: list[int]) -> Sequence[AnyRow | None]:
-        scope = self.deps.policy.scope("household")
-        rows = await HouseholdRepository(self.deps.session).by_ids(ids, scope=scope)
+        policy = self.deps.policy
+        rows = await HouseholdRepository(self.deps.session).by_ids(
+            ids, scope=policy.scope("household"), customer_scope=policy.scope("customer")
+        )
         by_id = {row.id: row for row in rows}
         return [by_id.get(i) for i in ids]

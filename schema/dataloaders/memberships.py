@@ -11,6 +11,8 @@ from schema.dataloaders.base import BatchLoader
 
 class MembershipLoader(BatchLoader[int, AnyRow | None]):
     async def fetch(self, customer_ids: list[int]) -> Sequence[AnyRow | None]:
-        rows = await HouseholdRepository(self.deps.session).memberships(customer_ids)
+        scope = self.deps.policy.scope("customer")
+        repo = HouseholdRepository(self.deps.session)
+        rows = await repo.memberships(customer_ids, customer_scope=scope)
         by_customer = {row.customer_id: row for row in rows}
         return [by_customer.get(cid) for cid in customer_ids]

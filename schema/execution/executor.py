@@ -34,8 +34,10 @@ from graphql.execution.collect_fields import FieldDetails
 from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from cdp.errors import ForbiddenField
 from schema.execution.plans import Complete, Fields, inline_check, object_completer, plain_field
 from schema.execution.plans import completer as value_completer
+from schema.permissions import DENIED
 
 _TYPENAME = "__typename"
 _SHARED_DOCUMENTS = 1024
@@ -85,6 +87,24 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                 with suppress(Exception):
                     return complete(result)  # type: ignore[no-any-return]
         return super().complete_object_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: list[FieldDetails],
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[Any]:
+        if result is DENIED:
+            # Raised inside the field's completion, so graphql-core reports it with
+            # the field's path and nulls the field (or, if non-null, its parent).
+            name = f"{info.parent_type.name}.{info.field_name}"
+            raise ForbiddenField(f"you may not read {name}", field=name)
+        return super().complete_value(
             return_type, field_details_list, info, path, result, position_context
         )
 

@@ -7,5 +7,5 @@ import strawberry
 
 @strawberry.type(description="Assets in one product category.")
 class CategoryAmount:
-    category: str = strawberry.field(description="Product category, e.g. mutual_fund.")
-    amount: Decimal = strawberry.field(description="Market value held in it, in yuan.")
+    category: str | None = strawberry.field(description="Product category, e.g. mutual_fund.")
+    amount: Decimal | None = strawberry.field(description="Market value held in it, in yuan.")

@@ -7,7 +7,7 @@ import strawberry
 
 @strawberry.type(description="The current state of one consent of a customer.")
 class Consent:
-    purpose: str = strawberry.field(description="profiling, marketing or partner_sharing.")
-    granted: bool = strawberry.field(description="Whether the customer consents.")
-    source: str = strawberry.field(description="Where the latest decision came from.")
-    updated_at: datetime = strawberry.field(description="When it last changed.")
+    purpose: str | None = strawberry.field(description="profiling, marketing or partner_sharing.")
+    granted: bool | None = strawberry.field(description="Whether the customer consents.")
+    source: str | None = strawberry.field(description="Where the latest decision came from.")
+    updated_at: datetime | None = strawberry.field(description="When it last changed.")

@@ -37,8 +37,25 @@ class Customer(Node):
 
     pk: strawberry.Private[int]
     advisor_pk: strawberry.Private[int | None]
-    customer_no: str = strawberry.field(description="Customer number, stable and unique.")
-    name: str = strawberry.field(description="Full name.")
+    customer_no: str | None = strawberry.field(description="Customer number, stable and unique.")
+    name: str | None = strawberry.field(description="Full name.")
+    pseudonymous_id: str | None = strawberry.field(
+        default=None,
+        description="A stable identifier that reveals nothing about the person, for partner "
+        "systems: the same customer always has the same value.",
+    )
+    phone: str | None = strawberry.field(
+        default=None,
+        description="Mobile phone (+86 normalised); masked as 138****1234 for some roles.",
+    )
+    email: str | None = strawberry.field(
+        default=None, description="E-mail address; masked as a***@example.com for some roles."
+    )
+    id_number: str | None = strawberry.field(
+        default=None,
+        description="Resident ID number (decrypted on read); masked to its first 3 and last 4 "
+        "characters for some roles.",
+    )
     gender: str | None = strawberry.field(description="M or F.")
     birth_date: date | None = strawberry.field(description="Date of birth.")
     age: int | None = strawberry.field(description="Age in whole years today.")
@@ -53,21 +70,25 @@ class Customer(Node):
         description="Risk level with its label, e.g. 'C3 平衡型'."
     )
     risk_assessed_at: date | None = strawberry.field(description="Date of the risk assessment.")
-    risk_assessment_expired: bool = strawberry.field(
+    risk_assessment_expired: bool | None = strawberry.field(
         description="True when the risk assessment is missing or older than one year."
     )
-    investor_class: str = strawberry.field(description="ordinary or professional investor.")
+    investor_class: str | None = strawberry.field(description="ordinary or professional investor.")
     branch: str | None = strawberry.field(description="Branch that serves the customer.")
-    onboarded_at: datetime = strawberry.field(description="When the customer relationship began.")
-    status: str = strawberry.field(description="active, dormant, closed or merged.")
-    aum: Decimal = strawberry.field(
+    onboarded_at: datetime | None = strawberry.field(
+        description="When the customer relationship began."
+    )
+    status: str | None = strawberry.field(description="active, dormant, closed or merged.")
+    aum: Decimal | None = strawberry.field(
         description="Assets under management: the sum of holdings' market value, in yuan."
     )
-    tier: Tier = strawberry.field(description="Asset tier by AUM (thresholds are configurable).")
-    aum_by_category: list[CategoryAmount] = strawberry.field(
+    tier: Tier | None = strawberry.field(
+        description="Asset tier by AUM (thresholds are configurable)."
+    )
+    aum_by_category: list[CategoryAmount] | None = strawberry.field(
         default_factory=list, description="AUM split by product category, largest first."
     )
-    holdings: list[Holding] = strawberry.field(
+    holdings: list[Holding] | None = strawberry.field(
         default_factory=list, description="Holdings, largest market value first."
     )
     household: Annotated[Household, strawberry.lazy("schema.types.household")] | None = (
@@ -79,16 +100,16 @@ class Customer(Node):
     referred_by: Annotated[Referral, strawberry.lazy("schema.types.referral")] | None = (
         strawberry.field(default=None, description="Who referred this customer, if anyone.")
     )
-    referrals: list[Annotated[Referral, strawberry.lazy("schema.types.referral")]] = (
+    referrals: list[Annotated[Referral, strawberry.lazy("schema.types.referral")]] | None = (
         strawberry.field(default_factory=list, description="Customers this customer referred.")
     )
     advisor: Advisor | None = strawberry.field(
         default=None, description="The assigned relationship manager."
     )
-    consents: list[Consent] = strawberry.field(
+    consents: list[Consent] | None = strawberry.field(
         default_factory=list, description="Current consent per purpose."
     )
-    tags: list[Tag] = strawberry.field(
+    tags: list[Tag] | None = strawberry.field(
         default_factory=list,
         description="Tag values with explanations, as computed by the tag engine.",
     )
@@ -102,7 +123,7 @@ class Customer(Node):
         kinds: Annotated[list[str] | None, strawberry.argument(description=_KINDS)] = None,
         since: Annotated[datetime | None, strawberry.argument(description=_SINCE)] = None,
         until: Annotated[datetime | None, strawberry.argument(description=_UNTIL)] = None,
-    ) -> Connection[Transaction]:
+    ) -> Connection[Transaction] | None:
         return await transactions_page(info, self.pk, first, after, kinds, since, until)
 
     @strawberry.field(description="Interaction events, newest first, by kind and time.")
@@ -114,5 +135,5 @@ class Customer(Node):
         kinds: Annotated[list[str] | None, strawberry.argument(description=_KINDS)] = None,
         since: Annotated[datetime | None, strawberry.argument(description=_SINCE)] = None,
         until: Annotated[datetime | None, strawberry.argument(description=_UNTIL)] = None,
-    ) -> Connection[InteractionEvent]:
+    ) -> Connection[InteractionEvent] | None:
         return await interactions_page(info, self.pk, first, after, kinds, since, until)

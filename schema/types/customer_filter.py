@@ -16,6 +16,21 @@ T = TypeVar("T")
 # Filters nest through variables, which no query depth limit sees.
 MAX_NESTING = 8
 
+# The Customer field each predicate reads, for the policy's ``filter`` decisions.
+_FILTERED_FIELDS = {
+    "tiers": "tier",
+    "risk_levels": "riskLevel",
+    "cities": "city",
+    "provinces": "province",
+    "advisors": "advisor",
+    "branches": "branch",
+    "aum": "aum",
+    "onboarded": "onboardedAt",
+    "age": "age",
+    "holds_products": "holdings",
+    "holds_categories": "holdings",
+}
+
 
 @strawberry.input(
     description="Which customers to list. All predicates set on one filter must hold (AND); "
@@ -62,6 +77,15 @@ class CustomerFilter:
     holds_categories: list[str] | None = strawberry.field(
         default=None, description="Holds a product of at least one of these categories."
     )
+
+    def fields_used(self, depth: int = 0) -> set[str]:
+        """The Customer fields (GraphQL names) this filter and its nested ones read."""
+        if depth > MAX_NESTING:
+            raise InvalidInput(f"filters nest at most {MAX_NESTING} levels deep", argument="filter")
+        used = {f for attr, f in _FILTERED_FIELDS.items() if getattr(self, attr) is not None}
+        for nested in [*(self.and_ or ()), *(self.or_ or ()), *([self.not_] if self.not_ else [])]:
+            used |= nested.fields_used(depth + 1)
+        return used
 
     def to_domain(self, depth: int = 0) -> filters.CustomerFilter:
         if depth > MAX_NESTING:

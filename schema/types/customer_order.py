@@ -14,6 +14,14 @@ strawberry.enum(
 )
 
 
+_SORTED_FIELDS = {
+    CustomerSort.CUSTOMER_NO: "customerNo",
+    CustomerSort.NAME: "name",
+    CustomerSort.ONBOARDED_AT: "onboardedAt",
+    CustomerSort.AUM: "aum",
+}
+
+
 @strawberry.enum(description="Sort direction.")
 class SortDirection(Enum):
     ASC = "asc"
@@ -26,6 +34,11 @@ class CustomerOrder:
     direction: SortDirection = strawberry.field(
         default=SortDirection.ASC, description="Ascending (default) or descending."
     )
+
+    @property
+    def field_used(self) -> str:
+        """The Customer field (GraphQL name) the order reads."""
+        return _SORTED_FIELDS[self.field]
 
     def to_ordering(self) -> Ordering:
         return customer_ordering(self.field, descending=self.direction is SortDirection.DESC)

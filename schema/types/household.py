@@ -12,10 +12,10 @@ from schema.types.household_member import HouseholdMember
 @strawberry.type(description="A family managed together; members are customers.")
 class Household(Node):
     pk: strawberry.Private[int]
-    household_no: str = strawberry.field(description="Household number, unique.")
-    name: str = strawberry.field(description="Display name.")
-    created_at: datetime = strawberry.field(description="When the household was recorded.")
-    aum: Decimal = strawberry.field(description="Assets under management of all members.")
-    members: list[HouseholdMember] = strawberry.field(
+    household_no: str | None = strawberry.field(description="Household number, unique.")
+    name: str | None = strawberry.field(description="Display name.")
+    created_at: datetime | None = strawberry.field(description="When the household was recorded.")
+    aum: Decimal | None = strawberry.field(description="Assets under management of all members.")
+    members: list[HouseholdMember] | None = strawberry.field(
         default_factory=list, description="Members (those visible to the caller), head first."
     )

@@ -10,9 +10,9 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="A customer in a household, with their relation to its head.")
 class HouseholdMember:
-    relation: str = strawberry.field(
+    relation: str | None = strawberry.field(
         description="Relation to the head: self, spouse, child, parent, sibling or other."
     )
-    customer: Annotated[Customer, strawberry.lazy("schema.types.customer")] = strawberry.field(
-        description="The member."
+    customer: Annotated[Customer, strawberry.lazy("schema.types.customer")] | None = (
+        strawberry.field(description="The member.")
     )

@@ -11,8 +11,10 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="A referral seen from one customer: the other party and how.")
 class Referral:
-    customer: Annotated[Customer, strawberry.lazy("schema.types.customer")] = strawberry.field(
-        description="The other party: the referrer in referredBy, the referee in referrals."
+    customer: Annotated[Customer, strawberry.lazy("schema.types.customer")] | None = (
+        strawberry.field(
+            description="The other party: the referrer in referredBy, the referee in referrals."
+        )
     )
-    referred_at: datetime = strawberry.field(description="When the referral happened.")
-    channel: str = strawberry.field(description="advisor, app, event, friend or partner.")
+    referred_at: datetime | None = strawberry.field(description="When the referral happened.")
+    channel: str | None = strawberry.field(description="advisor, app, event, friend or partner.")

@@ -7,7 +7,7 @@ import strawberry
 
 @strawberry.type(description="A tag value the tag engine computed for a customer, with its why.")
 class Tag:
-    key: str = strawberry.field(description="Tag key, e.g. lifecycle_stage.")
-    value: str = strawberry.field(description="The customer's value of the tag.")
-    since: datetime = strawberry.field(description="Since when the customer has this value.")
-    explanation: str = strawberry.field(description="Why the customer has this value.")
+    key: str | None = strawberry.field(description="Tag key, e.g. lifecycle_stage.")
+    value: str | None = strawberry.field(description="The customer's value of the tag.")
+    since: datetime | None = strawberry.field(description="Since when the customer has this value.")
+    explanation: str | None = strawberry.field(description="Why the customer has this value.")

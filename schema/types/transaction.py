@@ -10,11 +10,11 @@ from schema.types.product import Product
 
 @strawberry.type(description="One money movement of a customer.")
 class Transaction:
-    kind: str = strawberry.field(
+    kind: str | None = strawberry.field(
         description="purchase, redemption, dividend, deposit, withdrawal, transfer_in, "
         "transfer_out or fee."
     )
-    amount: Decimal = strawberry.field(description="Amount in yuan (never negative).")
-    channel: str = strawberry.field(description="branch, app, web, phone or advisor.")
-    occurred_at: datetime = strawberry.field(description="When it happened.")
+    amount: Decimal | None = strawberry.field(description="Amount in yuan (never negative).")
+    channel: str | None = strawberry.field(description="branch, app, web, phone or advisor.")
+    occurred_at: datetime | None = strawberry.field(description="When it happened.")
     product: Product | None = strawberry.field(description="The product, when there is one.")

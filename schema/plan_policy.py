@@ -1,0 +1,209 @@
+"""The compiled Casbin policy behind the permission seam (``schema.permissions``).
+
+``policies`` compiles a role set's decisions into a ``FieldPlan`` keyed by GraphQL
+names (``Customer.idNumber``). Objects are built from Python attribute values
+(``id_number``), so this module translates a plan once more, per type, into what
+``project`` needs: the attributes to replace with ``DENIED`` and those to pass
+through a masking function. ``PolicyRules`` does that once per (policy version,
+role set) and keeps the result; a request then only wraps it with the caller's
+identity (``PlanPolicy``), so deciding a field stays a lookup.
+
+Row scopes become SQL predicates here, where the tables are known:
+
+- ``none``: every customer;
+- ``own_customers``: customers whose advisor is the caller (``Principal.advisor_id``;
+  a caller without one sees none);
+- ``partner_sharing_consent``: customers passing the ``partner_sharing`` consent
+  gate, read at query time, so a withdrawal counts from the next request on.
+
+A role set sees the union of its scopes and none without any. Households and
+advisors are in scope when one of their customers is; products are a catalogue
+and open to every role that has a scope at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import GraphQLObjectType, GraphQLSchema
+from sqlalchemy import ColumnElement, false, or_, select
+from strawberry.types.field import StrawberryField
+
+from cdp.db.models import Advisor, Customer, Household, HouseholdMember
+from cdp.errors import ForbiddenField, ForbiddenFilter
+from cdp.principal import Principal
+from policies.compiled import FieldPlan
+from policies.consent import PARTNER_SHARING
+from policies.language import UNRESTRICTED, Decision
+from policies.masking import Masker
+from schema.permissions import DENIED, Entity, FieldPolicy
+
+_BACKREF = "strawberry-definition"
+
+
+@dataclass(frozen=True, slots=True)
+class TypeFields:
+    """The GraphQL fields of one object type, as objects are built."""
+
+    attributes: Mapping[str, str]  # Python attribute -> GraphQL name, plain fields
+    resolved: frozenset[str]  # GraphQL names of fields with a resolver of their own
+
+
+def schema_fields(schema: GraphQLSchema) -> dict[str, TypeFields]:
+    """Every strawberry object type of ``schema`` with its fields."""
+    out = {}
+    for name, gtype in schema.type_map.items():
+        if not isinstance(gtype, GraphQLObjectType) or name.startswith("__"):
+            continue
+        attributes, resolved = {}, set()
+        for gname, field_def in gtype.fields.items():
+            sfield = (field_def.extensions or {}).get(_BACKREF)
+            if not isinstance(sfield, StrawberryField):
+                continue
+            if sfield.base_resolver is None:
+                attributes[sfield.python_name] = gname
+            else:
+                resolved.add(gname)
+        out[name] = TypeFields(attributes, frozenset(resolved))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class TypeRules:
+    """One type under one plan, in the terms ``project`` works in."""
+
+    denied: tuple[str, ...]  # attributes replaced with DENIED
+    masked: tuple[tuple[str, Masker], ...]  # attributes passed through a masker
+    visible: frozenset[str]  # attributes shown, in clear or masked
+    readable: frozenset[str]  # GraphQL names shown, in clear or masked
+    clear: frozenset[str]  # GraphQL names shown in clear
+    filterable: frozenset[str]  # GraphQL names usable in filters and ordering
+
+
+def _type_rules(plan: FieldPlan, type_name: str, fields: TypeFields) -> TypeRules:
+    def read(gname: str) -> Decision:
+        return plan.decision(type_name, gname, "read")
+
+    names = [*fields.attributes.values(), *fields.resolved]
+    maskers = plan.maskers.get(type_name, {})
+    return TypeRules(
+        denied=tuple(a for a, g in fields.attributes.items() if read(g) is Decision.DENY),
+        masked=tuple(
+            (a, maskers[g]) for a, g in fields.attributes.items() if read(g) is Decision.MASK
+        ),
+        visible=frozenset(a for a, g in fields.attributes.items() if read(g) is not Decision.DENY),
+        readable=frozenset(g for g in names if read(g) is not Decision.DENY),
+        clear=frozenset(g for g in names if read(g) is Decision.ALLOW),
+        filterable=frozenset(
+            g for g in names if plan.decision(type_name, g, "filter") is Decision.ALLOW
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRules:
+    """Every type's rules under one plan."""
+
+    plan: FieldPlan
+    types: Mapping[str, TypeRules]
+    # A type the schema does not have (a typo in a caller of ``project``) is denied.
+    nothing: TypeRules = field(
+        default=TypeRules((), (), frozenset(), frozenset(), frozenset(), frozenset())
+    )
+
+    def of(self, type_name: str) -> TypeRules:
+        return self.types.get(type_name, self.nothing)
+
+
+class PolicyRules:
+    """Per process: the rules of each role set under the policy in force, compiled
+    on first use and dropped when the version changes."""
+
+    def __init__(self, fields: Mapping[str, TypeFields]) -> None:
+        self.fields = fields
+        self._version: str | None = None
+        self._rules: dict[frozenset[str], RoleRules] = {}
+
+    def rules(self, plan: FieldPlan) -> RoleRules:
+        if plan.version != self._version:
+            self._rules = {}
+            self._version = plan.version
+        rules = self._rules.get(plan.roles)
+        if rules is None or rules.plan is not plan:
+            types = {t: _type_rules(plan, t, f) for t, f in self.fields.items()}
+            rules = self._rules[plan.roles] = RoleRules(plan, types)
+        return rules
+
+
+class PlanPolicy(FieldPolicy):
+    """One request's field policy: the role set's rules plus who is asking."""
+
+    def __init__(self, rules: RoleRules, principal: Principal) -> None:
+        self.rules = rules
+        self.principal = principal
+        self.version = rules.plan.version
+        self._scopes: dict[Entity, ColumnElement[bool] | None] = {}
+
+    def project(self, type_name: str, values: dict[str, Any]) -> dict[str, Any]:
+        rules = self.rules.of(type_name)
+        for name in rules.denied:
+            values[name] = DENIED
+        for name, mask in rules.masked:
+            value = values.get(name)
+            if value is not None:
+                values[name] = mask(value)
+        return values
+
+    def wants(self, type_name: str, field: str) -> bool:
+        return field in self.rules.of(type_name).visible
+
+    def in_clear(self, type_name: str, field: str) -> bool:
+        return field in self.rules.of(type_name).clear
+
+    def require_read(self, type_name: str, field: str) -> None:
+        if field not in self.rules.of(type_name).readable:
+            raise ForbiddenField(
+                f"you may not read {type_name}.{field}", field=f"{type_name}.{field}"
+            )
+
+    def require_filter(self, type_name: str, fields: Iterable[str]) -> None:
+        allowed = self.rules.of(type_name).filterable
+        refused = sorted({f for f in fields if f not in allowed})
+        if refused:
+            names = [f"{type_name}.{f}" for f in refused]
+            raise ForbiddenFilter(f"you may not filter or sort on {', '.join(names)}", fields=names)
+
+    def scope(self, entity: Entity) -> ColumnElement[bool] | None:
+        if entity not in self._scopes:
+            self._scopes[entity] = self._scope(entity)
+        return self._scopes[entity]
+
+    def _scope(self, entity: Entity) -> ColumnElement[bool] | None:
+        names = self.rules.plan.row_scopes
+        if not names:
+            return false()
+        if UNRESTRICTED in names or entity == "product":
+            return None
+        customers = self._customer_scope(names)
+        if entity == "customer":
+            return customers
+        if entity == "household":
+            members = (
+                select(HouseholdMember.household_id)
+                .join(Customer, Customer.id == HouseholdMember.customer_id)
+                .where(customers)
+            )
+            return Household.id.in_(members)
+        return Advisor.id.in_(
+            select(Customer.advisor_id).where(customers, Customer.advisor_id.is_not(None))
+        )
+
+    def _customer_scope(self, names: frozenset[str]) -> ColumnElement[bool]:
+        predicates: list[ColumnElement[bool]] = []
+        if "own_customers" in names and self.principal.advisor_id is not None:
+            predicates.append(Customer.advisor_id == self.principal.advisor_id)
+        if "partner_sharing_consent" in names:
+            predicates.append(PARTNER_SHARING.predicate(Customer.id))
+        return or_(*predicates) if predicates else false()
