@@ -21,6 +21,9 @@ Two decisions are made per request, both by the ``FieldPolicy`` in the context:
   rows: connection pages, ``totalCount``, ``node(id)``, single lookups and nested
   lists (household members, referrals), so no path reads around it.
 
+* **Writes** — ``require_write(type_name, attributes)`` raises ``Forbidden`` when a
+  mutation would set a field the caller may not ``write``.
+
 * **Filters** — ``require_filter(type_name, fields)`` raises ``ForbiddenFilter``
   when an argument selects or orders rows by a field the caller may not filter on
   (asking for ``phone = …`` and counting the rows reveals the phone).
@@ -79,6 +82,10 @@ class FieldPolicy:
 
     def require_filter(self, type_name: str, fields: Iterable[str]) -> None:
         """Raise ``ForbiddenFilter`` unless the caller may filter on all ``fields``."""
+
+    def require_write(self, type_name: str, attributes: Iterable[str]) -> None:
+        """Raise ``Forbidden`` unless the caller may set every one of the Python
+        ``attributes`` of ``type_name`` that the type exposes."""
 
     def scope(self, entity: Entity) -> ColumnElement[bool] | None:
         """The row-scope predicate over ``entity``'s table, ``None`` for every row."""

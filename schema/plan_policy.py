@@ -32,7 +32,7 @@ from sqlalchemy import ColumnElement, false, or_, select
 from strawberry.types.field import StrawberryField
 
 from cdp.db.models import Advisor, Customer, Household, HouseholdMember
-from cdp.errors import ForbiddenField, ForbiddenFilter
+from cdp.errors import Forbidden, ForbiddenField, ForbiddenFilter
 from cdp.principal import Principal
 from policies.compiled import FieldPlan
 from policies.consent import PARTNER_SHARING
@@ -80,6 +80,8 @@ class TypeRules:
     readable: frozenset[str]  # GraphQL names shown, in clear or masked
     clear: frozenset[str]  # GraphQL names shown in clear
     filterable: frozenset[str]  # GraphQL names usable in filters and ordering
+    writable: frozenset[str]  # attributes a mutation may set
+    names: Mapping[str, str]  # attribute -> GraphQL name, for messages
 
 
 def _type_rules(plan: FieldPlan, type_name: str, fields: TypeFields) -> TypeRules:
@@ -99,6 +101,12 @@ def _type_rules(plan: FieldPlan, type_name: str, fields: TypeFields) -> TypeRule
         filterable=frozenset(
             g for g in names if plan.decision(type_name, g, "filter") is Decision.ALLOW
         ),
+        writable=frozenset(
+            a
+            for a, g in fields.attributes.items()
+            if plan.decision(type_name, g, "write") is Decision.ALLOW
+        ),
+        names=fields.attributes,
     )
 
 
@@ -110,7 +118,9 @@ class RoleRules:
     types: Mapping[str, TypeRules]
     # A type the schema does not have (a typo in a caller of ``project``) is denied.
     nothing: TypeRules = field(
-        default=TypeRules((), (), frozenset(), frozenset(), frozenset(), frozenset())
+        default=TypeRules(
+            (), (), frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), {}
+        )
     )
 
     def of(self, type_name: str) -> TypeRules:
@@ -174,6 +184,16 @@ class PlanPolicy(FieldPolicy):
         if refused:
             names = [f"{type_name}.{f}" for f in refused]
             raise ForbiddenFilter(f"you may not filter or sort on {', '.join(names)}", fields=names)
+
+    def require_write(self, type_name: str, attributes: Iterable[str]) -> None:
+        rules = self.rules.of(type_name)
+        refused = sorted(
+            f"{type_name}.{rules.names[a]}"
+            for a in set(attributes)
+            if a in rules.names and a not in rules.writable
+        )
+        if refused:
+            raise Forbidden(f"you may not write {', '.join(refused)}", fields=refused)
 
     def scope(self, entity: Entity) -> ColumnElement[bool] | None:
         if entity not in self._scopes:

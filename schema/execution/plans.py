@@ -17,8 +17,9 @@ A plan exists only where that is exactly what graphql-core would compute:
 
 Executing a plan raises ``Decline`` on anything it was not built for (a null in a
 non-null position, a value a scalar refuses, an object of an unexpected class, an
-awaitable): the caller then lets graphql-core complete the same value, which reports
-the error as it always did. Plans read and never write, so redoing the work is safe.
+awaitable, a field the caller may not read): the caller then lets graphql-core
+complete the same value, which reports the error as it always did. Plans read and
+never write, so redoing the work is safe.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ from graphql.pyutils import Undefined
 from strawberry.schema.types.base_scalars import isoformat
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
+
+from schema.permissions import DENIED
 
 Complete = Callable[[Any], Any]
 # The fields of one object type under one field group: ``None`` when not plannable.
@@ -200,7 +203,10 @@ def _leaf(type_: GraphQLLeafType, nullable: bool, is_awaitable: Callable[[Any], 
             if nullable:
                 return None
             raise Decline
-        if type(value) not in _PLAIN and (isinstance(value, Exception) or is_awaitable(value)):
+        if type(value) not in _PLAIN and (
+            # Scalars would turn a denied value into a string (``str`` of any object).
+            value is DENIED or isinstance(value, Exception) or is_awaitable(value)
+        ):
             raise Decline
         out = coerce(value)
         if out is None or out is Undefined:

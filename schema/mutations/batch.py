@@ -31,6 +31,16 @@ IdempotencyKeyArg: TypeAlias = Annotated[
 ]
 
 
+# The type whose fields each kind of batch sets.
+_WRITES = {
+    "customers": "Customer",
+    "holdings": "Holding",
+    "transactions": "Transaction",
+    "events": "InteractionEvent",
+    "consents": "Consent",
+}
+
+
 async def run_batch(
     info: Info,
     *,
@@ -42,6 +52,8 @@ async def run_batch(
 ) -> BatchResult:
     """Ingest ``items`` in one transaction: all written, or (on an error) none."""
     rows = [to_row(item) for item in items]
+    # Columns that are no field of the type (source keys, references) are not checked.
+    info.context.policy.require_write(_WRITES[kind], {column for row in rows for column in row})
     async with info.context.db.write_session() as session:
         submission = await submit_batch(
             session,

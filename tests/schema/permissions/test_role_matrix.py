@@ -1,0 +1,200 @@
+"""Every role × every field of every object type the read API returns, over HTTP.
+
+The expectation is the permission matrix itself: the default policy compiled
+the way policies/README.md is generated. For each role and field the test sends a
+document that reaches the field on the world's first customer (or the product,
+household or advisor every role that may see one sees first) and checks what
+comes back against the decision:
+
+- allow: exactly the value an administrator gets;
+- mask: the administrator's value through the field's masking function;
+- deny: ``null`` and a ``FORBIDDEN_FIELD`` error at the field's path, or at the
+  path of a denied field on the way to it.
+
+``Tag`` is not walked: no tag values are stored yet, so no document can reach one.
+The mutation payload types are covered by the write tests in test_leaks.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from policies.compiled import CompiledPolicy
+from policies.known_fields import SDL_PATH, known_fields, sdl_fields
+from policies.language import Decision
+from policies.lines import read_policy
+from policies.masking import masker_for
+from tests.schema.permissions.conftest import World, dig
+
+ROLES = ("admin", "advisor", "frontend", "marketer", "partner", "auditor", "source_system")
+
+# type -> (document, SEL standing for the selection; path to the object, fields on the way)
+ROUTES: dict[str, tuple[str, list[str | int], list[tuple[str, str]]]] = {
+    "Customer": ("{ customers(first: 1) { nodes { SEL } } }", ["customers", "nodes", 0], []),
+    "CategoryAmount": (
+        "{ customers(first: 1) { nodes { aumByCategory { SEL } } } }",
+        ["customers", "nodes", 0, "aumByCategory", 0],
+        [("Customer", "aumByCategory")],
+    ),
+    "Holding": (
+        "{ customers(first: 1) { nodes { holdings { SEL } } } }",
+        ["customers", "nodes", 0, "holdings", 0],
+        [("Customer", "holdings")],
+    ),
+    "Consent": (
+        "{ customers(first: 1) { nodes { consents { SEL } } } }",
+        ["customers", "nodes", 0, "consents", 0],
+        [("Customer", "consents")],
+    ),
+    "Referral": (
+        "{ customers(first: 1) { nodes { referrals { SEL } } } }",
+        ["customers", "nodes", 0, "referrals", 0],
+        [("Customer", "referrals")],
+    ),
+    "Transaction": (
+        "{ customers(first: 1) { nodes { transactions(first: 1) { nodes { SEL } } } } }",
+        ["customers", "nodes", 0, "transactions", "nodes", 0],
+        [("Customer", "transactions")],
+    ),
+    "InteractionEvent": (
+        "{ customers(first: 1) { nodes { interactions(first: 1) { nodes { SEL } } } } }",
+        ["customers", "nodes", 0, "interactions", "nodes", 0],
+        [("Customer", "interactions")],
+    ),
+    "Product": ("{ products(first: 1) { nodes { SEL } } }", ["products", "nodes", 0], []),
+    "Household": ("{ households(first: 1) { nodes { SEL } } }", ["households", "nodes", 0], []),
+    "HouseholdMember": (
+        "{ households(first: 1) { nodes { members { SEL } } } }",
+        ["households", "nodes", 0, "members", 0],
+        [("Household", "members")],
+    ),
+    "Advisor": ("{ advisors(first: 1) { nodes { SEL } } }", ["advisors", "nodes", 0], []),
+    "Policy": ("{ policy { SEL } }", ["policy"], []),
+}
+
+# How to select a field that is not a leaf.
+SUBSELECTIONS = {
+    "transactions": "transactions(first: 1) { totalCount }",
+    "interactions": "interactions(first: 1) { totalCount }",
+}
+OBJECT_FIELDS = {
+    "aumByCategory",
+    "holdings",
+    "household",
+    "referredBy",
+    "referrals",
+    "advisor",
+    "consents",
+    "tags",
+    "product",
+    "members",
+    "customer",
+}
+
+
+def _selection(field: str) -> str:
+    if field in SUBSELECTIONS:
+        return SUBSELECTIONS[field]
+    return f"{field} {{ __typename }}" if field in OBJECT_FIELDS else field
+
+
+def _fields() -> list[tuple[str, str]]:
+    fields = sdl_fields(SDL_PATH.read_text(encoding="utf-8"))
+    pairs = [tuple(name.split(".", 1)) for name in sorted(fields)]
+    return [(t, f) for t, f in pairs if t in ROUTES]
+
+
+def _documents() -> list[tuple[str, str, list[str]]]:
+    """(type, document, fields) covering every walked field in few requests: all
+    fields of a type at once, but ``id`` alone, since a denied non-null field nulls
+    its parent and would hide the others."""
+    by_type: dict[str, list[str]] = {}
+    for type_name, field in _fields():
+        by_type.setdefault(type_name, []).append(field)
+    out = []
+    for type_name, fields in by_type.items():
+        document = ROUTES[type_name][0]
+        for group in ([f for f in fields if f != "id"], [f for f in fields if f == "id"]):
+            if group:
+                selection = " ".join(_selection(f) for f in group)
+                out.append((type_name, document.replace("SEL", selection), group))
+    return out
+
+
+POLICY = CompiledPolicy.from_lines(read_policy(), known_fields())
+
+
+def test_every_governed_type_but_tag_and_payloads_is_walked() -> None:
+    governed = {name.split(".")[0] for name in sdl_fields(SDL_PATH.read_text(encoding="utf-8"))}
+    payloads = {"BatchResult", "BatchCounts", "BatchItemResult", "Rejection"}
+    assert governed - payloads - {"Tag"} == set(ROUTES)
+
+
+def _errors_over(errors: Sequence[dict[str, Any]], path: list[str | int]) -> list[str]:
+    """The codes of errors at ``path`` or at a field on the way to it."""
+    return [
+        error.get("extensions", {}).get("code")
+        for error in errors
+        if path[: len(error.get("path") or [])] == (error.get("path") or [None])
+    ]
+
+
+@pytest.fixture
+async def admin_values(as_role: Any, world: World) -> dict[tuple[str, str], Any]:
+    """What an administrator sees of every walked field."""
+    api = await as_role("admin")
+    values = {}
+    for type_name, document, fields in _documents():
+        body = await api.raw(document)
+        assert "errors" not in body, (type_name, body["errors"])
+        for field in fields:
+            value = dig(body["data"], [*ROUTES[type_name][1], field])
+            assert value is not None or field in NULL_FOR_ADMIN, (type_name, field)
+            values[type_name, field] = value
+    return values
+
+
+# Fields the world leaves empty for everyone (so null proves nothing about masking).
+NULL_FOR_ADMIN = {"referredBy", "expectedYield", "termDays"}
+DENIALS = {"FORBIDDEN_FIELD", "FORBIDDEN"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_role_sees_each_field_as_the_matrix_says(
+    role: str, as_role: Any, admin_values: dict[tuple[str, str], Any]
+) -> None:
+    api = await as_role(role)
+    plan = POLICY.plan([role])
+    mismatches = []
+    for type_name, document, fields in _documents():
+        _, path, route = ROUTES[type_name]
+        body = await api.raw(document)
+        data, errors = body.get("data"), body.get("errors", [])
+        blocked = any(plan.decision(t, f, "read") is Decision.DENY for t, f in route)
+        for field in fields:
+            field_path = [*path, field]
+            got = dig(data, field_path)
+            codes = _errors_over(errors, field_path)
+            decision = plan.decision(type_name, field, "read")
+            if not plan.row_scopes:
+                # A role without a row scope sees no rows at all, so nothing to reveal.
+                ok = got is None and dig(data, path) is None and not set(codes) - DENIALS
+                expected = "no rows"
+            elif (
+                decision is Decision.DENY or blocked or (type_name == "Policy" and role != "admin")
+            ):
+                ok = got is None and bool(set(codes) & DENIALS)
+                expected = "deny"
+            elif decision is Decision.MASK:
+                admin = admin_values[type_name, field]
+                ok = not codes and got == masker_for(type_name, field)(admin)
+                expected = f"mask {admin!r}"
+            else:
+                ok = not codes and got == admin_values[type_name, field]
+                expected = "allow"
+            if not ok:
+                mismatches.append((f"{type_name}.{field}", expected, got, codes))
+    assert not mismatches, mismatches
