@@ -17,7 +17,7 @@ from cdp.errors import CdpError, InvalidInput
 
 log = logging.getLogger("cdp.auth")
 
-KNOWN_ROLES = ("admin", "advisor", "auditor", "frontend", "marketer", "partner")
+KNOWN_ROLES = ("admin", "advisor", "auditor", "frontend", "marketer", "partner", "source_system")
 
 _warned: set[str] = set()
 
