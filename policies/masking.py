@@ -79,7 +79,11 @@ def mask_name(value: str | None) -> str | None:
     keep = 2 if len(name) > 2 and name[:2] in COMPOUND_SURNAMES else 1
     if len(name) <= keep:
         return "*" * len(name)
-    return name[:keep] + "".join(" " if ch == " " else "*" for ch in name[keep:])
+    rest = name[keep:]
+    # Spaces (in transliterated names) stay; the rest is one repeat per word.
+    if " " not in rest:
+        return name[:keep] + "*" * len(rest)
+    return name[:keep] + " ".join("*" * len(part) for part in rest.split(" "))
 
 
 def mask_email(value: str | None) -> str | None:

@@ -33,8 +33,6 @@ _CUSTOMER_COLUMNS = (
     ("advisor_pk", "advisor_id"),
     ("customer_no", "customer_no"),
     ("name", "name"),
-    ("phone", "phone"),
-    ("email", "email"),
     ("gender", "gender"),
     ("birth_date", "birth_date"),
     ("province", "province"),
@@ -97,6 +95,8 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
         relations["consents"] = [[build.consent(c, policy) for c in cs] for cs in lists]
     # ``tags`` stays empty until the tag engine stores values; it will add a loader here.
 
+    # Contact fields only when selected: masking them costs a few µs per row each.
+    columns = [(name, at[name]) for name in ("phone", "email") if name in sel]
     # Decrypted or hashed only when selected and shown: a few µs per row each.
     cipher = get_cipher()
     id_numbers = wanted("idNumber", "id_number")
@@ -109,7 +109,7 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
         at[name] for name in ("birth_date", "risk_level", "risk_assessed_at", "aum")
     )
     # Read as they are, by position (see ``build.positions``).
-    columns = [(name, at[column]) for name, column in _CUSTOMER_COLUMNS]
+    columns += [(name, at[column]) for name, column in _CUSTOMER_COLUMNS]
     out = []
     for i, r in enumerate(rows):
         born, risk, assessed, aum = r[born_at], r[risk_at], r[assessed_at], r[aum_at]
