@@ -9,15 +9,18 @@ This is a composition root: it wires settings, the database and the schema.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from cdp.auth.authenticator import Authenticator
 from cdp.auth.ratelimit import RateLimiter
@@ -29,8 +32,10 @@ from cdp.http.graphql_view import GraphQLView
 from cdp.http.health import healthz, readyz
 from cdp.http.metrics import metrics
 from cdp.http.middleware import RequestContextMiddleware
+from cdp.http.read_audit import request_purpose, settle
 from cdp.logging import configure_logging, request_id_var
 from cdp.principal import Principal
+from policies.audit import AuditWriter, UnwrittenAuditEntries
 from policies.holder import PolicyHolder
 from policies.pg_store import PgPolicyStore
 from policies.watcher import PolicyWatcher, listen_dsn
@@ -38,6 +43,10 @@ from schema import build_schema
 from schema.context import Context
 from schema.mutations.policy import policy_fields
 from schema.plan_policy import PlanPolicy, PolicyRules, schema_fields
+
+# How long shutdown waits for the database to take the last audit entries; past it
+# they are logged at ERROR level in full instead (see ``AuditWriter.aclose``).
+AUDIT_SHUTDOWN_TIMEOUT = 30.0
 
 
 class _GraphQL(GraphQLView[Context]):
@@ -59,6 +68,38 @@ class _GraphQL(GraphQLView[Context]):
             request_id=request_id_var.get(),
             principal=principal,
             policy=PlanPolicy(self.rules.rules(holder.plan(principal.roles)), principal),
+            purpose=request_purpose(request),
+        )
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        result = await super().execute_single(
+            request=request,
+            request_adapter=request_adapter,
+            sub_response=sub_response,
+            context=context,
+            root_value=root_value,
+            request_data=request_data,
+        )
+        # Audit what the request read of sensitive data, or withhold it (see settle).
+        state = request.app.state
+        return await settle(
+            result,
+            context.audit,
+            principal=context.principal,
+            purpose=context.purpose,
+            operation=context.operation,
+            required_roles=self.settings.purpose_required_roles,
+            policy_version=state.policy.version,
+            request_id=context.request_id,
+            writer=state.audit_writer,
         )
 
 
@@ -123,10 +164,19 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         await watcher.start()
         app.state.policy = holder
         app.state.policy_watcher = watcher
+        # One audit writer per process; like the policy store it writes through the
+        # engine's pool, never on a connection a request is using.
+        writer = AuditWriter(Database(engine))
+        writer.start()
+        app.state.audit_writer = writer
         try:
             yield
         finally:
             await watcher.stop()
+            # Requests have finished: write what they recorded before the pool goes.
+            # Entries given up on were each logged in full, to be replayed from there.
+            with suppress(UnwrittenAuditEntries):
+                await writer.aclose(timeout=AUDIT_SHUTDOWN_TIMEOUT)
             if database is None:
                 await db.dispose()
 

@@ -19,6 +19,7 @@ from cdp.db.engine import database_url
 from cdp.ingest.commands import import_, merges_app
 from cdp.runtime import open_database, run_command
 from cdp.seed.commands import seed, seed_sources
+from policies.audit.commands import audit_app
 from policies.commands import check as policy_check
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ policy_app.command("check")(policy_check)
 app.add_typer(policy_app, name="policy")
 app.add_typer(merges_app, name="merges")
 app.add_typer(keys_app, name="keys")
+app.add_typer(audit_app, name="audit")
 app.command("seed", help="Fill an empty database with a deterministic demo data set.")(seed)
 app.command("seed-sources", help="Write two source-system files with planted duplicates.")(
     seed_sources

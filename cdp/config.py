@@ -100,6 +100,10 @@ class Settings(BaseSettings):
     # Days the audit trail of sensitive reads is kept before the retention purge
     # deletes it. Five years by default; regulators differ, so firms set their own.
     audit_retention_days: int = Field(default=1825, ge=1)
+    # Roles that must state a purpose (the X-Purpose header) to read sensitive data;
+    # without one such a read is refused with PURPOSE_REQUIRED. PIPL lets partners
+    # receive personal information only for a stated purpose.
+    purpose_required_roles: list[str] = Field(default_factory=lambda: ["partner"])
 
     @property
     def embedded(self) -> bool:

@@ -42,6 +42,12 @@ class ForbiddenFilter(Forbidden):
     code = "FORBIDDEN_FILTER"
 
 
+class PurposeRequired(Forbidden):
+    """A sensitive read by a role that must state why (the ``X-Purpose`` header)."""
+
+    code = "PURPOSE_REQUIRED"
+
+
 class InvalidInput(CdpError):
     code = "BAD_USER_INPUT"
     exit_code = 2

@@ -3,9 +3,8 @@
 The schema layer owns the list of fields and will pass it in; this package never
 imports it. Tools that run without the app (``cdp policy check``, the matrix) read
 the committed SDL file instead — the same contract the front-end teams generate
-code from — and add ``PLANNED_FIELDS``: sensitive customer data and the audit
-trail that policies must already govern before the API exposes them, so exposing
-them later changes no policy.
+code from — and add ``PLANNED_FIELDS``: sensitive customer data that policies must already govern
+before the API exposes it, so exposing it later changes no policy.
 """
 
 from __future__ import annotations
@@ -23,15 +22,6 @@ PLANNED_FIELDS: Final = frozenset(
         "Customer.email",
         "Customer.idNumber",
         "Customer.pseudonymousId",
-        # The audit trail: who read which sensitive field, when, under which policy.
-        "AuditEntry.id",
-        "AuditEntry.at",
-        "AuditEntry.actor",
-        "AuditEntry.roles",
-        "AuditEntry.action",
-        "AuditEntry.field",
-        "AuditEntry.customerNo",
-        "AuditEntry.policyVersion",
     }
 )
 

@@ -19,6 +19,7 @@ from schema.execution.executor import PlannedExecutor
 from schema.extensions.cost import QueryCost
 from schema.extensions.errors import MapErrors
 from schema.extensions.limits import AddRules, limit_rules
+from schema.extensions.operation import NameOperation
 from schema.extensions.parsing import CachedParser
 from schema.mutations import Mutation
 from schema.query import Query
@@ -51,6 +52,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         # A connection asked for no size returns a page of the maximum size.
         lambda: QueryCost(max_cost=settings.max_cost, default_page_size=settings.max_page_size),
         lambda: MapErrors(hide_suggestions=production),
+        NameOperation,
     ]
     return _Schema(
         query=Query,

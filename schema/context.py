@@ -3,6 +3,8 @@
 ``policy`` is the permission seam (see ``schema.permissions``); the composition
 root passes the caller's policy, and the default allows everything. ``lock``
 serialises statements on the one session (see ``schema.dataloaders.base``).
+``audit`` gathers the sensitive fields the request reads in clear; the composition
+root turns it into an audit entry, with ``purpose`` and ``operation``, afterwards.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import date
 from cdp.config import Settings
 from cdp.db.engine import AsyncReadSession, Database
 from cdp.principal import Principal
+from policies.audit.reads import SensitiveReads
 from schema.dataloaders.base import Deps
 from schema.dataloaders.registry import Loaders
 from schema.permissions import AllowAll, FieldPolicy
@@ -31,6 +34,12 @@ class Context:
     policy: FieldPolicy = field(default_factory=AllowAll)
     # One "today" per request, so ages and expiries agree across a response.
     today: date = field(default_factory=date.today)
+    # Why the caller reads sensitive data (the X-Purpose header), if it said.
+    purpose: str | None = None
+    # What this request read of sensitive data, for the audit trail.
+    audit: SensitiveReads = field(default_factory=SensitiveReads)
+    # The operation being executed, set once the document is parsed.
+    operation: str | None = None
     lock: asyncio.Lock = field(init=False)
     loaders: Loaders = field(init=False)
 

@@ -31,6 +31,9 @@ Two decisions are made per request, both by the ``FieldPolicy`` in the context:
 Fields with a resolver of their own (paged histories, counts) cannot be replaced
 in ``project``; their resolvers call ``require_read`` first.
 
+``in_clear`` says which fields the caller reads unmasked; reads of sensitive
+fields in clear are audited (``policies.sensitive``).
+
 The default ``AllowAll`` allows every field and every row; the policy compiled
 from Casbin lines is ``schema.plan_policy.PlanPolicy``.
 """

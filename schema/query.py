@@ -20,6 +20,7 @@ from cdp.customers.pagination import CustomerSort, customer_ordering
 from cdp.customers.repository import CustomerRepository
 from cdp.db.enums import PRODUCT_CATEGORIES
 from cdp.errors import InvalidInput, NotFound
+from schema.audit_log import AuditQueryMixin
 from schema.dataloaders import assemble
 from schema.dataloaders import rows as build
 from schema.dataloaders.lookahead import Selection, selection_of
@@ -67,7 +68,7 @@ def _nodes(info: Info) -> tuple[Selection, bool]:
 
 
 @strawberry.type(description="Read access to unified customer data.")
-class Query(PolicyQueryMixin):
+class Query(PolicyQueryMixin, AuditQueryMixin):
     @strawberry.field(description="One customer by customer number.")
     async def customer(
         self,

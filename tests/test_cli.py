@@ -79,6 +79,8 @@ def test_unreachable_database_is_a_message_and_exit_code(
         ["import"],
         ["merges"],
         ["policy", "check"],
+        ["audit"],
+        ["audit", "purge"],
     ],
 )
 def test_help_everywhere(command: list[str]) -> None:

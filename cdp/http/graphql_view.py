@@ -48,6 +48,15 @@ _CODES = {
 }
 
 
+class RequestRejected(HTTPException):
+    """A request refused before it runs, with its own ``extensions.code``
+    (``BAD_USER_INPUT`` for a malformed header, say)."""
+
+    def __init__(self, status_code: int, reason: str, code: str) -> None:
+        super().__init__(status_code, reason)
+        self.code = code
+
+
 class _MethodNotAllowed(HTTPException):
     def __init__(self, reason: str, allow: str) -> None:
         super().__init__(405, reason)
@@ -105,7 +114,10 @@ class GraphQLView(GraphQL[ContextT, None]):
 
     def _error_response(self, request: Request, error: HTTPException) -> Response:
         media_type = getattr(request.state, _MEDIA_TYPE, JSON)
-        code = _CODES.get(error.status_code, "BAD_REQUEST")
+        if isinstance(error, RequestRejected):
+            code = error.code
+        else:
+            code = _CODES.get(error.status_code, "BAD_REQUEST")
         body = {"errors": [{"message": error.reason, "extensions": {"code": code}}]}
         headers = {"allow": error.allow} if isinstance(error, _MethodNotAllowed) else {}
         if error.status_code == 405 and not headers:

@@ -1,12 +1,15 @@
 """The audit trail of sensitive reads: entries, the batching writer, auditor queries.
 
 DESIGN.md asks to log who read which sensitive field, when, under which policy.
-The request path builds an ``AuditEntry`` and hands it to ``AuditWriter.record``;
+While a request runs, ``SensitiveReads`` gathers what it read; afterwards the
+request path builds an ``AuditEntry`` from it and hands it to ``AuditWriter.record``;
 the writer stores entries in batches off the request path; ``AuditRepository``
 serves auditors and applies the retention setting ``audit_retention_days``.
 """
 
 from policies.audit.entry import AuditEntry
+from policies.audit.purpose import parse_purpose, purpose_required
+from policies.audit.reads import SensitiveReads
 from policies.audit.repository import (
     AuditCursor,
     AuditFilter,
@@ -24,5 +27,8 @@ __all__ = [
     "AuditRepository",
     "AuditRow",
     "AuditWriter",
+    "SensitiveReads",
     "UnwrittenAuditEntries",
+    "parse_purpose",
+    "purpose_required",
 ]

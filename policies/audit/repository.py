@@ -7,6 +7,7 @@ does not skip or repeat rows while new entries arrive at the top.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,8 +27,8 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdp.config import Settings, get_settings
-from cdp.db.engine import read
-from cdp.db.models import AuditLog
+from cdp.db.engine import any_of, read
+from cdp.db.models import AuditLog, Customer
 from policies.audit.entry import ROLE_SEPARATOR
 
 
@@ -158,6 +159,30 @@ class AuditRepository:
         more = len(fetched) > limit
         last = rows[-1] if rows else None
         return AuditPage(rows, AuditCursor(last.occurred_at, last.id) if more and last else None)
+
+    async def count(self, filters: AuditFilter | None = None) -> int:
+        """How many rows match, across all pages."""
+        where = _conditions(filters or AuditFilter())
+        stmt = select(func.count()).select_from(AuditLog).where(*where)
+        return int((await read(self.session, stmt)).scalar_one())
+
+    async def customer_numbers(self, ids: Iterable[int]) -> dict[int, str]:
+        """Customer numbers of customer ids, in one statement (a page's ids at once).
+
+        Ids of customers that no longer exist are absent. Row scopes do not apply:
+        whoever may read the audit trail may see whom it names.
+        """
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        stmt = select(Customer.id, Customer.customer_no).where(any_of(Customer.id, wanted))
+        return {r.id: r.customer_no for r in await read(self.session, stmt)}
+
+    async def customer_id(self, customer_no: str) -> int | None:
+        """The id of a customer number, to filter the trail by it; ``None`` if unknown."""
+        stmt = select(Customer.id).where(Customer.customer_no == customer_no)
+        found: int | None = (await read(self.session, stmt)).scalar_one_or_none()
+        return found
 
     async def purge_older_than(self, days: int, *, now: datetime | None = None) -> int:
         """Delete rows older than ``days`` days; returns how many. The caller commits."""

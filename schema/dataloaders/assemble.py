@@ -21,6 +21,7 @@ from cdp.keyset import AnyRow
 from schema.context import Context
 from schema.dataloaders import rows as build
 from schema.dataloaders.lookahead import Selection
+from schema.dataloaders.sensitive import note_customers
 from schema.relay import global_id
 from schema.types.category_amount import CategoryAmount
 from schema.types.customer import Customer
@@ -130,6 +131,7 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
         for name, per_row in relations.items():
             values[name] = per_row[i]
         out.append(Customer(**policy.project("Customer", values)))
+    note_customers(ctx, sel, ids)
     return out
 
 

@@ -30,7 +30,15 @@ class AuditLog(Base):
     """Who read which sensitive fields of which customers, when, under which policy."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_occurred_at", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_audit_log_occurred_at", "occurred_at"),
+        # Auditors ask "who read this customer" and "who read ID numbers": GIN
+        # indexes serve the array containment (``@>``) those filters use.
+        Index("ix_audit_log_customer_ids", "customer_ids", postgresql_using="gin"),
+        Index("ix_audit_log_field_paths", "field_paths", postgresql_using="gin"),
+        # "What did this principal read", newest first, in page order.
+        Index("ix_audit_log_principal_occurred_at", "principal", "occurred_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(
