@@ -166,7 +166,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.state.policy_watcher = watcher
         # One audit writer per process; like the policy store it writes through the
         # engine's pool, never on a connection a request is using.
-        writer = AuditWriter(Database(engine))
+        writer = AuditWriter(Database(engine), flush_interval=settings.audit_flush_seconds)
         writer.start()
         app.state.audit_writer = writer
         try:

@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     # Days the audit trail of sensitive reads is kept before the retention purge
     # deletes it. Five years by default; regulators differ, so firms set their own.
     audit_retention_days: int = Field(default=1825, ge=1)
+    # Audit entries are written in batches at least this often (seconds), and at
+    # once when 500 are waiting; shutdown writes whatever is left.
+    audit_flush_seconds: float = Field(default=0.2, gt=0)
     # Roles that must state a purpose (the X-Purpose header) to read sensitive data;
     # without one such a read is refused with PURPOSE_REQUIRED. PIPL lets partners
     # receive personal information only for a stated purpose.

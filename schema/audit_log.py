@@ -8,8 +8,6 @@ statement per page.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -17,56 +15,63 @@ from typing import Annotated
 
 import strawberry
 from strawberry.relay import PageInfo
+from strawberry.types.base import get_object_definition
 
 from cdp.errors import Forbidden, InvalidInput
 from policies.audit import AuditCursor, AuditPage, AuditRepository, AuditRow
-from schema.relay import Connection, Edge
+from schema.permissions import FieldPolicy
+from schema.relay import Connection, Edge, open_cursor, seal_cursor
 from schema.types.audit_entry import AuditEntry
 from schema.types.audit_log_filter import AuditLogFilter
 from schema.types.info import Info
 
-AUDIT_READER_ROLES = frozenset({"admin", "auditor"})
 _CURSOR_KIND = "audit"
+# Python attributes of ``AuditEntry``: whoever may see none of them may not list it.
+_ENTRY_FIELDS = tuple(f.python_name for f in get_object_definition(AuditEntry, strict=True).fields)
 
 Count = Callable[[], Awaitable[int]]
 
 
 def require_audit_reader(info: Info) -> None:
-    """Refuse callers who may not read the audit trail (the one place that decides)."""
-    if not AUDIT_READER_ROLES & info.context.principal.roles:
+    """Refuse callers whose policy shows them no field of ``AuditEntry`` (the one place
+    that decides; the default policy grants ``admin`` and ``auditor``)."""
+    policy = info.context.policy
+    if not any(policy.wants("AuditEntry", f) for f in _ENTRY_FIELDS):
         raise Forbidden("only auditors and administrators may read the audit log")
 
 
 def encode_cursor(cursor: AuditCursor) -> str:
-    raw = json.dumps([_CURSOR_KIND, cursor.occurred_at.isoformat(), cursor.id])
-    return base64.urlsafe_b64encode(raw.encode()).decode()
+    """The position as an opaque, sealed cursor, like every cursor of the API."""
+    return seal_cursor(json.dumps([_CURSOR_KIND, cursor.occurred_at.isoformat(), cursor.id]))
 
 
 def decode_cursor(value: str) -> AuditCursor:
     """The position ``value`` names; ``BAD_USER_INPUT`` for anything else."""
+    opened = open_cursor(value)
     try:
-        kind, at, pk = json.loads(base64.urlsafe_b64decode(value.encode()))
+        kind, at, pk = json.loads(opened or "")
         occurred_at = datetime.fromisoformat(at)
         if kind != _CURSOR_KIND or type(pk) is not int or occurred_at.tzinfo is None:
             raise ValueError(value)
-    except (ValueError, TypeError, binascii.Error, UnicodeError) as e:
+    except (ValueError, TypeError) as e:
         raise InvalidInput(f"after: {value!r} is not a cursor of auditLog", argument="after") from e
     return AuditCursor(occurred_at, pk)
 
 
-def _entry(row: AuditRow, numbers: dict[int, str]) -> AuditEntry:
-    return AuditEntry(
-        id=strawberry.ID(str(row.id)),
-        occurred_at=row.occurred_at,
-        principal=row.principal,
-        roles=list(row.roles),
-        purpose=row.purpose,
-        operation=row.operation,
-        field_paths=list(row.field_paths),
-        customer_nos=sorted(numbers[i] for i in row.customer_ids if i in numbers),
-        policy_version=row.policy_version,
-        request_id=row.request_id,
-    )
+def _entry(row: AuditRow, numbers: dict[int, str], policy: FieldPolicy) -> AuditEntry:
+    values = {
+        "id": strawberry.ID(str(row.id)),
+        "occurred_at": row.occurred_at,
+        "principal": row.principal,
+        "roles": list(row.roles),
+        "purpose": row.purpose,
+        "operation": row.operation,
+        "field_paths": list(row.field_paths),
+        "customer_nos": sorted(numbers[i] for i in row.customer_ids if i in numbers),
+        "policy_version": row.policy_version,
+        "request_id": row.request_id,
+    }
+    return AuditEntry(**policy.project("AuditEntry", values))
 
 
 def _connection(
@@ -120,6 +125,7 @@ class AuditQueryMixin:
         position = decode_cursor(after) if after is not None else None
         repo = AuditRepository(ctx.session)
         wanted = filter or AuditLogFilter()
+        ctx.policy.require_filter("AuditEntry", wanted.fields_used())
         async with ctx.lock:
             customer_id = None
             if wanted.customer_no is not None:
@@ -135,4 +141,5 @@ class AuditQueryMixin:
             async with ctx.lock:
                 return await repo.count(criteria)
 
-        return _connection(page, [_entry(r, numbers) for r in page.rows], after, count)
+        entries = [_entry(r, numbers, ctx.policy) for r in page.rows]
+        return _connection(page, entries, after, count)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from cdp.db.engine import Database
@@ -50,7 +51,7 @@ async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json()["database"] == "ok"
+    assert ready.json() == {"status": "ok", "database": "ok", "policy": "ok"}
 
 
 async def test_not_ready_without_database(broken_client: httpx.AsyncClient) -> None:
@@ -58,6 +59,18 @@ async def test_not_ready_without_database(broken_client: httpx.AsyncClient) -> N
     ready = await broken_client.get("/readyz")
     assert ready.status_code == 503
     assert ready.json()["status"] == "unavailable"
+
+
+async def test_not_ready_while_the_policy_store_cannot_be_read(
+    app_client: AppClient, fresh_database: Callable[[], Awaitable[Database]]
+) -> None:
+    db = await fresh_database()
+    async with db.write_session() as session:
+        await session.execute(text("ALTER TABLE casbin_rule RENAME TO casbin_rule_away"))
+    async with app_client(database=db) as client:
+        ready = await client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json() == {"status": "unavailable", "database": "ok", "policy": "ProgrammingError"}
 
 
 async def test_request_id_generated_and_metrics_counted(client: httpx.AsyncClient) -> None:

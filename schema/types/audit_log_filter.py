@@ -38,6 +38,24 @@ class AuditLogFilter:
         default=None, description="Before this instant (UTC when no offset is given)."
     )
 
+    def fields_used(self) -> set[str]:
+        """The ``AuditEntry`` fields (GraphQL names) this filter selects entries by."""
+        used = {
+            entry_field
+            for entry_field, value in (
+                ("principal", self.principal),
+                ("roles", self.role),
+                ("purpose", self.purpose),
+                ("operation", self.operation),
+                ("customerNos", self.customer_no),
+                ("fieldPaths", self.field_path),
+                ("occurredAt", self.since),
+                ("occurredAt", self.until),
+            )
+            if value is not None
+        }
+        return used
+
     def to_domain(self, customer_id: int | None) -> AuditFilter:
         """The repository's filter; ``customer_id`` is ``customer_no`` looked up."""
         since, until = _aware(self.since), _aware(self.until)
