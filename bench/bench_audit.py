@@ -9,8 +9,15 @@
 2. Writing N rows: the writer's COPY in batches, a multi-row INSERT per batch,
    an executemany INSERT, and one INSERT with its own commit per row (what
    auditing inside each request would cost). The last runs on a tenth of the rows.
+3. The whole request: the customer-360 list (50 customers with profile, holdings →
+   product and tags, as ``bench_api.py`` asks it) sent in-process through the app
+   (httpx's ASGI transport, no sockets), one request at a time, as an admin who
+   reads annual income and holdings in clear. Audit off (recording and gathering
+   patched out) and on alternate request by request, so a slow spell of a shared
+   machine hits both alike.
 
-    .venv/bin/python bench/bench_audit.py [--requests 50000] [--rows 50000]
+    .venv/bin/python bench/bench_audit.py [--requests 50000] [--rows 50000] \
+        [--customers 2000] [--http-requests 200] [--rounds 5]
 
 Uses a fresh database on ``CDP_BENCH_DATABASE_URL`` (default: the local server).
 """
@@ -24,6 +31,7 @@ import os
 import time
 from collections.abc import Awaitable, Callable
 
+from http_audit import print_whole_requests, whole_requests
 from rich.console import Console
 from rich.table import Table
 from scratch import scratch_database
@@ -33,6 +41,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from cdp.db.engine import Database
 from cdp.db.models import AuditLog
 from cdp.principal import Principal
+from cdp.seed import seed_database
 from policies.audit import AuditEntry, AuditWriter
 from policies.audit.entry import COLUMNS
 from policies.audit.writer import copy_entries
@@ -152,8 +161,11 @@ async def main(args: argparse.Namespace) -> None:
         try:
             request_rows = await per_request(db, args.requests)
             write_rows = await writes(db, args.rows, args.batch)
+            await clear(db)
+            await seed_database(db, customers=args.customers, seed=42)
         finally:
             await db.dispose()
+        http = await whole_requests(url, args.http_requests, args.rounds)
 
     console = Console()
     table = Table(title=f"cost per request ({args.requests} requests)")
@@ -170,6 +182,7 @@ async def main(args: argparse.Namespace) -> None:
         rate = count / seconds
         table.add_row(label, str(count), f"{seconds:.3f}", f"{rate:,.0f}", f"{rate / slowest:.1f}")
     console.print(table)
+    print_whole_requests(console, http, args)
 
 
 if __name__ == "__main__":
@@ -177,4 +190,7 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=50_000)
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--customers", type=int, default=2000)
+    parser.add_argument("--http-requests", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=5)
     asyncio.run(main(parser.parse_args()))
