@@ -88,8 +88,8 @@ class _GraphQL(GraphQLView[Context]):
             root_value=root_value,
             request_data=request_data,
         )
-        # Audit what the request read of sensitive data, or withhold it (see settle).
-        state = request.app.state
+        # Audit what the request read of sensitive data, or withhold it (see settle),
+        # under the policy version this request was actually served with.
         return await settle(
             result,
             context.audit,
@@ -97,9 +97,9 @@ class _GraphQL(GraphQLView[Context]):
             purpose=context.purpose,
             operation=context.operation,
             required_roles=self.settings.purpose_required_roles,
-            policy_version=state.policy.version,
+            policy_version=context.policy.version,
             request_id=context.request_id,
-            writer=state.audit_writer,
+            writer=request.app.state.audit_writer,
         )
 
 
