@@ -139,7 +139,6 @@ async def test_pages_neither_skip_nor_repeat(
 async def test_customer_numbers_take_one_statement_per_page(
     api: Api, session: AsyncWriteSession, engine: AsyncEngine
 ) -> None:
-    counts = []
     for size in (2, 8):
         await session.execute(delete(AuditLog))
         entries = [entry(n, [await create_customer(session)]) for n in range(size)]
@@ -147,8 +146,9 @@ async def test_customer_numbers_take_one_statement_per_page(
         with count_statements(engine) as statements:
             data = await api.data("{ auditLog { nodes { customerNos } } }")
         assert all(len(n["customerNos"]) == 1 for n in data["auditLog"]["nodes"])
-        counts.append(len(statements))
-    assert counts[0] == counts[1]
+        # Only the request's own statements: the policy watcher may reload meanwhile.
+        assert len([s for s in statements if "FROM audit_log" in s]) == 1
+        assert len([s for s in statements if "FROM customer" in s]) == 1
 
 
 async def test_auditors_may_read_it(app_client: AppClient, trail: None) -> None:

@@ -3,8 +3,9 @@
 ``first`` is what every list shows first to a role that may see it: numbers start
 with ``0`` so they sort before anything else in the database. It belongs to the
 advisor ``advisor``, granted partner sharing, holds a product, is head of a
-household with ``spouse`` (also the advisor's), referred ``friend`` and has
-activity. ``stranger`` belongs to another advisor and granted nothing.
+household with ``spouse`` (also the advisor's), referred ``friend``, has
+activity and was read by ``0-world`` (an audit entry). ``stranger`` belongs to
+another advisor and granted nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import pytest
 
 from cdp.db.engine import AsyncWriteSession
 from cdp.db.models import Advisor, Customer, Household
+from policies.audit import AuditEntry
+from policies.audit.writer import copy_entries
 from tests.conftest import AppClient
 from tests.factories import (
     create_advisor,
@@ -79,6 +82,17 @@ async def world(session: AsyncWriteSession) -> World:
     for customer in (first, friend):
         await create_consent(session, customer, "partner_sharing")
     await create_consent(session, first, "marketing", granted=False)
+    read = AuditEntry(
+        principal="0-world",
+        roles=("advisor",),
+        operation="CustomerView",
+        field_paths=("Customer.phone",),
+        customer_ids=(first.id,),
+        purpose="service",
+        policy_version="v1",
+        request_id="0-request",
+    )
+    await copy_entries(session, [read])
     return World(advisor, other, first, spouse, friend, stranger, household)
 
 

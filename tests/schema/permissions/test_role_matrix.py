@@ -73,6 +73,12 @@ ROUTES: dict[str, tuple[str, list[str | int], list[tuple[str, str]]]] = {
     ),
     "Advisor": ("{ advisors(first: 1) { nodes { SEL } } }", ["advisors", "nodes", 0], []),
     "Policy": ("{ policy { SEL } }", ["policy"], []),
+    # The world's own entry: other tests commit entries of their own to the trail.
+    "AuditEntry": (
+        '{ auditLog(filter: {principal: "0-world"}, first: 1) { nodes { SEL } } }',
+        ["auditLog", "nodes", 0],
+        [],
+    ),
 }
 
 # How to select a field that is not a leaf.
