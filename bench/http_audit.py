@@ -1,6 +1,6 @@
 """Section 3 of ``bench_audit.py``: whole GraphQL requests with the audit off and on.
 
-Off means the two audit steps of a request are patched out for the block: noting
+Off means the two audit steps of a request are patched out for that request: noting
 what a list of customers read (``note_customers``) and turning that into an entry
 handed to the writer (``settle``). Everything else, the writer task included, runs
 the same in both modes.
@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 from unittest import mock
 
 import httpx
-import jwt
+from inprocess import running_app, timed, token
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
@@ -25,12 +24,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 import cdp.app
 import schema.dataloaders.assemble
-from cdp.app import create_app
-from cdp.config import Settings
 from cdp.db.models import AuditLog
 
 WARM_UP = 10
-SECRET = "bench-only-jwt-secret-of-at-least-32-bytes"
+HEADERS = {"authorization": f"Bearer {token(['admin'])}"}
 QUERY = """query Customer360List {
   customers(first: 50, orderBy: {field: CUSTOMER_NO, direction: ASC}) {
     nodes {
@@ -61,12 +58,8 @@ def audit_off() -> Iterator[None]:
 
 
 async def _one(client: httpx.AsyncClient) -> float:
-    t0 = time.perf_counter()
-    response = await client.post("/graphql", json={"query": QUERY})
-    elapsed = time.perf_counter() - t0
-    if response.status_code != 200 or "errors" in response.json():
-        raise RuntimeError(response.text[:500])
-    return elapsed
+    [seconds] = await timed(client, QUERY, 1, HEADERS)
+    return seconds
 
 
 async def _round(client: httpx.AsyncClient, requests: int) -> tuple[list[float], list[float]]:
@@ -82,29 +75,14 @@ async def _round(client: httpx.AsyncClient, requests: int) -> tuple[list[float],
 
 async def whole_requests(url: str, requests: int, rounds: int) -> dict[str, Any]:
     """Per-request seconds with the audit off and on, round by round, and rows written."""
-    settings = Settings(
-        database_url=url,
-        jwt_secret=SECRET,
-        rate_limit_enabled=False,
-        log_level="WARNING",
-        log_json=False,
-    )
-    token = jwt.encode({"sub": "bench", "roles": ["admin"], "exp": time.time() + 3600}, SECRET)
-    app = create_app(settings)
     off: list[list[float]] = []
     on: list[list[float]] = []
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport,
-            base_url="http://bench",
-            headers={"authorization": f"Bearer {token}"},
-        ) as client:
-            await _round(client, WARM_UP)  # caches, pools and plans
-            for _ in range(rounds):
-                times_off, times_on = await _round(client, requests)
-                off.append(times_off)
-                on.append(times_on)
+    async with running_app(url) as client:
+        await _round(client, WARM_UP)  # caches, pools and plans
+        for _ in range(rounds):
+            times_off, times_on = await _round(client, requests)
+            off.append(times_off)
+            on.append(times_on)
     engine = create_async_engine(url)
     try:
         async with engine.connect() as conn:
