@@ -148,6 +148,8 @@ def demo(
         f'    {{ customer(customerNo: "{example}") {{ name age city riskLevelLabel tier aum',
         "        holdings { product { code name category riskRating } marketValue } } }",
         f"  other large customers: {', '.join(samples[1:]) or '-'}",
+        "  the same customer as another role sees it (masked name and phone, no ID number):",
+        "    cdp keys create --name demo-marketer --role marketer   (then use that key)",
     ):
         console.print(line, soft_wrap=True, highlight=False)
     serve(host=None, port=port, workers=1)

@@ -98,6 +98,7 @@ MARKETER_CUSTOMER = [
     "tags",
 ]
 MARKETER_FILTER = [
+    "customerNo",
     "gender",
     "age",
     "province",
@@ -165,6 +166,9 @@ READ: Expected = {
         "Consent": A,
         "AuditEntry": A,
     },
+    "source_system": dict.fromkeys(
+        ["BatchResult", "BatchCounts", "BatchItemResult", "Rejection"], A
+    ),
 }
 FILTER: Expected = {
     "admin": {ALL: A},
@@ -190,7 +194,12 @@ FILTER: Expected = {
         "AuditEntry": A,
     },
 }
-WRITE: Expected = {"admin": {ALL: A}}
+WRITE: Expected = {
+    "admin": {ALL: A},
+    "source_system": dict.fromkeys(
+        ["Customer", "Holding", "Transaction", "InteractionEvent", "Consent"], A
+    ),
+}
 SCOPES = {
     "admin": {"none"},
     "advisor": {"own_customers"},
@@ -198,6 +207,7 @@ SCOPES = {
     "marketer": {"none"},
     "partner": {"partner_sharing_consent"},
     "auditor": {"none"},
+    "source_system": set(),
 }
 ROLES = list(SCOPES)
 
