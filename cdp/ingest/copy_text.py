@@ -51,4 +51,35 @@ def value(v: Any) -> str:
 
 
 def line(values: Iterable[Any]) -> str:
-    return "\t".join(map(value, values))
+    """One row. Text almost never needs escaping, so the row is rendered without
+    looking into each string and then checked once as a whole: a string that
+    needs escaping shows as a backslash, tab or line break beyond those the
+    separators, NULLs and bytea prefixes account for. Only such rows are rendered
+    value by value."""
+    row = tuple(values)
+    parts: list[str] = []
+    append = parts.append
+    marks = 0  # backslashes the rendering itself writes: one per NULL, two per bytea
+    for v in row:
+        kind = type(v)
+        if kind is str:
+            append(v)
+        elif v is None:
+            append(NULL)
+            marks += 1
+        elif kind is bytes:
+            append("\\\\x" + v.hex())
+            marks += 2
+        else:
+            rendered = value(v)
+            append(rendered)
+            marks += rendered.count("\\")
+    out = "\t".join(parts)
+    if (
+        out.count("\\") == marks
+        and out.count("\t") == len(parts) - 1
+        and "\n" not in out
+        and "\r" not in out
+    ):
+        return out
+    return "\t".join(map(value, row))

@@ -16,3 +16,14 @@ def test_values_render_in_copy_text_format() -> None:
 
 def test_clean_text_is_returned_as_is() -> None:
     assert copy_text.text("张三") == "张三"
+
+
+def test_rows_needing_no_escapes_match_value_by_value_rendering() -> None:
+    row = ("张三", None, b"\x00", 5, "a b", bytearray(b"\x02"), date(2024, 1, 2))
+    assert copy_text.line(row) == "\t".join(map(copy_text.value, row))
+    assert copy_text.line(iter(row)) == copy_text.line(row)
+
+
+def test_each_special_character_in_text_is_escaped() -> None:
+    for special, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
+        assert copy_text.line((None, f"x{special}y", b"\x01")) == f"\\N\tx{escaped}y\t\\\\x01"
