@@ -30,14 +30,14 @@ Payload = dict[str, Any]
 class CustomerRecord:
     """A normalised record; once sealed, also its stored payload and COPY fragments.
 
-    A sealed record crosses the process boundary without its payload dict: the
-    stored JSON carries it, and it is parsed again only where survivorship or a
-    merge needs the values (few records), not for each record written.
+    A sealed record crosses the process boundary as its COPY text only: the
+    stored JSON is cut out of that text, and parsed, only where an update,
+    survivorship or a merge needs it (few records), not for each record written.
     """
 
     __slots__ = (
-        "_payload", "advisor_no", "content_hash", "golden_copy", "id_hash", "id_number",
-        "keys", "payload_json", "phone_hash", "source_copy", "source_key",
+        "_payload", "_payload_json", "advisor_no", "content_hash", "golden_copy", "id_hash",
+        "id_number", "keys", "phone_hash", "source_copy", "source_key",
     )  # fmt: skip
 
     def __init__(
@@ -62,17 +62,28 @@ class CustomerRecord:
         self.content_hash = content_hash
         self.keys = keys
         self.advisor_no = advisor_no
-        self.payload_json = payload_json
+        self._payload_json = payload_json
         self.source_copy = source_copy
         self.golden_copy = golden_copy
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        payload = self._payload if self.payload_json is None else None
+        sealed = bool(self.source_copy)
         return CustomerRecord, (
-            self.source_key, payload, self.id_number, self.id_hash, self.phone_hash,
-            self.content_hash, self.keys, self.advisor_no, self.payload_json,
-            self.source_copy, self.golden_copy,
+            # Sealed, the clear ID number is needed no more and does not travel.
+            self.source_key, None if sealed else self._payload,
+            None if sealed else self.id_number, self.id_hash,
+            self.phone_hash, self.content_hash, self.keys, self.advisor_no,
+            None if sealed else self._payload_json, self.source_copy, self.golden_copy,
         )  # fmt: skip
+
+    @property
+    def payload_json(self) -> str | None:
+        """The payload as stored, once sealed."""
+        if self._payload_json is None and self.source_copy:
+            # The second COPY field; JSON text has no raw tabs or line breaks, so
+            # its only COPY escapes are doubled backslashes.
+            self._payload_json = self.source_copy.split("\t", 2)[1].replace("\\\\", "\\")
+        return self._payload_json
 
     @property
     def payload(self) -> Payload:
@@ -94,16 +105,16 @@ class CustomerRecord:
 
     def seal(self, cipher: Cipher) -> None:
         """Encrypt the ID number into the payload and render it as stored (once)."""
-        if self.payload_json is not None:
+        if self.source_copy:
             return
         payload = self.payload
         blob = None
         if self.id_number is not None:
             blob = cipher.encrypt(self.id_number)
             payload["id_number_enc"] = base64.b64encode(blob).decode()
-        self.payload_json = orjson.dumps(payload).decode()
+        self._payload_json = orjson.dumps(payload).decode()
         self.source_copy = copy_text.line(
-            (self.source_key, self.payload_json, self.content_hash, self.id_hash,
+            (self.source_key, self._payload_json, self.content_hash, self.id_hash,
              self.phone_hash, self.keys.email)
         )  # fmt: skip
         self.golden_copy = golden_fragments(payload, blob, self.id_hash, self.phone_hash)
