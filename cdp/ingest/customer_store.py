@@ -48,21 +48,21 @@ async def existing_records(pg: Any, source: str, keys: Sequence[str]) -> dict[st
 async def candidates(
     pg: Any, id_hashes: list[bytes], phone_hashes: list[bytes], emails: list[str]
 ) -> list[tuple[int, Keys]]:
-    """Every lineage record and golden customer sharing an ID hash, phone or e-mail."""
+    """Every golden customer sharing an ID hash, phone or e-mail with the batch.
+
+    Matching reads the golden customer's surviving values, not each of its source
+    records: the lineage keys stay unindexed, which keeps writing a record cheap,
+    at the price of not matching a value that lost survivorship (an older phone).
+    """
     if not (id_hashes or phone_hashes or emails):
         return []
     rows = await pg.fetch(
         """
-        SELECT sr.customer_id, sr.id_number_hash, sr.phone_hash, sr.email,
-               sr.payload->>'name', sr.payload->>'birth_date'
-          FROM source_record sr
-         WHERE sr.id_number_hash = ANY($1::bytea[]) OR sr.phone_hash = ANY($2::bytea[])
-            OR sr.email = ANY($3::text[])
-        UNION ALL
         SELECT c.id, c.id_number_hash, c.phone_hash, c.email, c.name, c.birth_date::text
           FROM customer c
          WHERE c.status <> 'merged'
-           AND (c.id_number_hash = ANY($1::bytea[]) OR c.phone_hash = ANY($2::bytea[]))
+           AND (c.id_number_hash = ANY($1::bytea[]) OR c.phone_hash = ANY($2::bytea[])
+                OR c.email = ANY($3::text[]))
         """,
         id_hashes,
         phone_hashes,

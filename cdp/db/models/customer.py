@@ -54,6 +54,7 @@ class Customer(Timestamps, Base):
         Index("ix_customer_advisor_id", "advisor_id"),
         Index("ix_customer_phone_hash", "phone_hash"),
         Index("ix_customer_id_number_hash", "id_number_hash"),
+        Index("ix_customer_email", "email"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)

@@ -49,9 +49,6 @@ class SourceRecord(Base):
     __table_args__ = (
         UniqueConstraint("source", "source_key"),
         Index("ix_source_record_customer_id", "customer_id"),
-        Index("ix_source_record_id_number_hash", "id_number_hash"),
-        Index("ix_source_record_phone_hash", "phone_hash"),
-        Index("ix_source_record_email", "email"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -60,8 +57,11 @@ class SourceRecord(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
     content_hash: Mapped[bytes] = mapped_column(LargeBinary)
-    # Match keys of this record (not of the golden customer), so a later record can
-    # match any of the records already resolved to a person.
+    # Match keys of this record (not of the golden customer). New records are
+    # matched against golden customers (``customer`` has these indexes); here the
+    # keys are kept for lineage and for recomputing a customer from its records,
+    # and left unindexed: three more indexes on every record written cost more
+    # than the few links they would add.
     id_number_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
     email: Mapped[str | None] = mapped_column(String(254))
