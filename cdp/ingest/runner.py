@@ -8,12 +8,14 @@ at it, and is closed with the counts at the end.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from cdp.ingest.rejects import RejectsWriter
 from cdp.ingest.results import STATUSES, BatchResult, ItemResult
 
 BATCH_SIZE = 5_000
+AHEAD = 2  # batches prepared in advance of the one being written
 SAMPLE = 20  # rejected rows kept in the report for display
 
 
@@ -147,19 +150,26 @@ async def import_file(
     thresholds = gc.get_threshold()
     gc.set_threshold(50_000, 20, 100)
     try:
-        batch = first
         following = next(batches, None)
-        # A file of one batch is done in-process; longer ones prepare batch N+1 in a
-        # worker while batch N is written.
+        # A file of one batch is done in-process; longer ones are prepared by
+        # workers up to ``AHEAD`` batches in advance of the one being written, so
+        # the workers keep busy through a slow write rather than wait for the next
+        # batch to be handed out.
         async with AsyncExitStack() as stack:
             preparer = None
             if following is not None:
                 preparer = await stack.enter_async_context(Preparer(kind))
-            pending = preparer.submit(_readable(batch)) if preparer and batch else None
-            while batch is not None:
-                upcoming = None
-                if preparer is not None and following is not None:
-                    upcoming = preparer.submit(_readable(following))
+            queue: deque[tuple[list[SourceRow], asyncio.Future[Prepared] | None]] = deque()
+            rest = chain([b for b in (first, following) if b is not None], batches)
+            while True:
+                while len(queue) <= AHEAD:
+                    more = next(rest, None)
+                    if more is None:
+                        break
+                    queue.append((more, preparer.submit(_readable(more)) if preparer else None))
+                if not queue:
+                    break
+                batch, pending = queue.popleft()
                 prepared = await pending if pending is not None else None
                 result = await _one_batch(db, batch, report, prepared)
                 report.read += len(batch)
@@ -168,8 +178,6 @@ async def import_file(
                     rejects.write(result.rejected)
                 if progress is not None:
                     progress(len(batch))
-                batch, pending = following, upcoming
-                following = next(batches, None) if batch is not None else None
     except BaseException:
         await _finish_run(db, report, "failed")
         raise
