@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -16,7 +17,10 @@ from cdp.auth.commands import demo_key, keys_app
 from cdp.config import get_settings
 from cdp.db import migrate
 from cdp.db.engine import database_url
+from cdp.http.workers import StartupError
+from cdp.http.workers import serve as serve_workers
 from cdp.ingest.commands import import_, merges_app
+from cdp.logging import configure_logging
 from cdp.runtime import open_database, run_command
 from cdp.seed.commands import seed, seed_sources
 from policies.audit.commands import audit_app
@@ -85,25 +89,31 @@ def serve(
     workers: int | None = typer.Option(None, help="Worker processes (default CDP_WORKERS)."),
 ) -> None:
     """Serve the GraphQL API, /healthz, /readyz and /metrics."""
-    import uvicorn
-
     if host:
         # The app's settings decide what the bind address implies (an open /metrics on
         # loopback only), and workers read settings from the environment.
         os.environ["CDP_HOST"] = host
         get_settings.cache_clear()
     settings = get_settings()
-    uvicorn.run(
-        "cdp.app:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers or settings.workers,
-        loop="uvloop",
-        http="httptools",
-        log_config=None,
-        access_log=False,
-    )
+    config: dict[str, Any] = {
+        "app": "cdp.app:create_app",
+        "factory": True,
+        "loop": "uvloop",
+        "http": "httptools",
+        # The app configures logging itself (configure_logging in create_app).
+        "log_config": None,
+        "access_log": False,
+    }
+    # The supervisor logs before any app exists (workers, restarts).
+    configure_logging(settings.log_level, settings.log_json)
+    try:
+        code = serve_workers(
+            config, host or settings.host, port or settings.port, workers or settings.workers
+        )
+    except StartupError as e:
+        Console(stderr=True).print(f"cdp serve: {e}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    raise typer.Exit(code)
 
 
 @app.command()
