@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdp.catalog.products import PRODUCT_COLUMNS
-from cdp.db.engine import any_of, read
+from cdp.db.engine import read
 from cdp.db.models import Holding, Product
 from cdp.keyset import AnyRow
 
@@ -27,19 +28,24 @@ HOLDING_COLUMNS = (
 PRODUCT_PREFIX = "product_"
 
 
+# Built once: only the customer ids change between executions, bound as one array,
+# so neither the statement nor its cache key is built again per request.
+_WITH_PRODUCTS = (
+    select(*HOLDING_COLUMNS, *(c.label(PRODUCT_PREFIX + c.key) for c in PRODUCT_COLUMNS))
+    .join(Product, Product.id == Holding.product_id)
+    .where(
+        Holding.customer_id
+        == any_(bindparam("customer_ids", type_=ARRAY(Holding.customer_id.expression.type)))
+    )
+    .order_by(Holding.customer_id, Holding.market_value.desc(), Holding.id)
+)
+
+
 class HoldingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def with_products(self, customer_ids: Sequence[int]) -> Sequence[AnyRow]:
         """Holdings of these customers, each customer's largest market value first."""
-        stmt = (
-            select(
-                *HOLDING_COLUMNS,
-                *(c.label(PRODUCT_PREFIX + c.key) for c in PRODUCT_COLUMNS),
-            )
-            .join(Product, Product.id == Holding.product_id)
-            .where(any_of(Holding.customer_id, customer_ids))
-            .order_by(Holding.customer_id, Holding.market_value.desc(), Holding.id)
-        )
-        return (await read(self.session, stmt)).all()
+        params = {"customer_ids": list(customer_ids)}
+        return (await read(self.session, _WITH_PRODUCTS, params)).all()

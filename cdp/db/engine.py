@@ -90,18 +90,22 @@ def create_read_engine(settings: Settings, url: str | None = None) -> AsyncEngin
     )
 
 
-async def read(session: AsyncSession, stmt: Executable) -> CursorResult[*tuple[Any, ...]]:
+async def read(
+    session: AsyncSession, stmt: Executable, params: dict[str, Any] | None = None
+) -> CursorResult[*tuple[Any, ...]]:
     """Run a read statement on the session's connection, returning plain rows.
 
     Read paths select columns, never entities, so the ORM's per-execution work
     (compile-state setup, result wrapping, identity map) buys nothing; the
     connection runs the same cached statement for a fraction of the Python cost.
-    A write session may hold pending objects a read must see, so those are
-    flushed first, as the session's autoflush would.
+    ``params`` are values for the statement's named ``bindparam``s: hot paths build
+    their statement once and pass only values. A write session may hold pending
+    objects a read must see, so those are flushed first, as the session's autoflush
+    would.
     """
     if session.new or session.dirty or session.deleted:
         await session.flush()
-    return await (await session.connection()).execute(stmt)
+    return await (await session.connection()).execute(stmt, params)
 
 
 def any_of(
