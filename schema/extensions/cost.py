@@ -16,11 +16,15 @@ is generic over the schema and knows no field by name:
 
 Introspection fields are skipped: their size is bounded by the schema, not the data.
 Cost is computed at execution time rather than as a validation rule because sizes
-may come from variables, and validation results are cached without them.
+may come from variables, and validation results are cached without them. It is
+cached instead per document and the integer variables (the only values the walk
+reads): the parser cache hands every request of the same text the same document, so
+a client repeating its query walks it once.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -54,6 +58,7 @@ from schema.extensions.limits import limit_error
 # A plain list has no size argument; assume this many items.
 DEFAULT_LIST_SIZE = 20
 _SIZE_ARGUMENTS = ("first", "last")
+_CACHED_COSTS = 1024
 
 
 class _Walk:
@@ -176,6 +181,35 @@ def query_cost(
     return walk.selections(root, operation.selection_set, 1, None)
 
 
+# (id of the document, operation, integer variables, schema, defaults) -> (the
+# document, kept so that its id is not reused while the entry lives; the cost)
+_costs: OrderedDict[tuple[Any, ...], tuple[DocumentNode, int]] = OrderedDict()
+
+
+def cached_query_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    default_list_size: int,
+    default_page_size: int,
+) -> int:
+    """``query_cost``, remembered for the same document object and integer variables."""
+    sizes = tuple(sorted((k, v) for k, v in (variables or {}).items() if type(v) is int))
+    key = (id(document), operation_name, sizes, schema, default_list_size, default_page_size)
+    entry = _costs.get(key)
+    if entry is not None and entry[0] is document:
+        _costs.move_to_end(key)
+        return entry[1]
+    cost = query_cost(
+        schema, document, operation_name, variables, default_list_size, default_page_size
+    )
+    _costs[key] = (document, cost)
+    if len(_costs) > _CACHED_COSTS:
+        _costs.popitem(last=False)
+    return cost
+
+
 class QueryCost(SchemaExtension):
     """Refuses an operation whose cost exceeds ``max_cost``, before any resolver runs."""
 
@@ -192,7 +226,7 @@ class QueryCost(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is not None:
-            cost = query_cost(
+            cost = cached_query_cost(
                 context.schema._schema,
                 context.graphql_document,
                 context.operation_name,

@@ -8,7 +8,7 @@ import pytest
 import strawberry
 from graphql import parse
 
-from schema.extensions.cost import QueryCost, query_cost
+from schema.extensions.cost import QueryCost, cached_query_cost, query_cost
 from schema.extensions.errors import MapErrors
 
 # A schema of its own, shaped like the API will be (Relay connections, plain lists),
@@ -166,3 +166,23 @@ async def test_affordable_query_runs(n: int) -> None:
     result = await schema.execute(NESTED, variable_values={"n": n})
     assert result.errors is None
     assert result.data == {"items": {"edges": []}}
+
+
+def test_a_remembered_cost_follows_the_integer_variables() -> None:
+    document = parse(NESTED)
+
+    def remembered(variables: dict[str, Any]) -> int:
+        return cached_query_cost(GRAPHQL_SCHEMA, document, None, variables, 20, 50)
+
+    assert remembered({"n": 100}) == cost(NESTED, {"n": 100})
+    assert remembered({"n": 2}) == cost(NESTED, {"n": 2})
+    assert remembered({"n": 100}) == cost(NESTED, {"n": 100}) != remembered({"n": 2})
+    # A value that is no size (here a string) counts as the default, as in the walk.
+    assert remembered({"n": "100"}) == cost(NESTED, {}) == remembered({})
+
+
+def test_an_equal_document_parsed_again_is_walked_again() -> None:
+    first, second = parse(NESTED), parse(NESTED.replace("items", "items ", 1))
+    a = cached_query_cost(GRAPHQL_SCHEMA, first, None, {"n": 3}, 20, 50)
+    b = cached_query_cost(GRAPHQL_SCHEMA, second, None, {"n": 3}, 20, 50)
+    assert a == b == cost(NESTED, {"n": 3})
