@@ -10,9 +10,10 @@ at the server.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, CursorResult, Executable, any_, bindparam, make_url
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -26,6 +27,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import QueryableAttribute
 
 from cdp.config import Settings
+
+T = TypeVar("T")
 
 
 class AsyncReadSession(AsyncSession):
@@ -105,7 +108,30 @@ async def read(
     """
     if session.new or session.dirty or session.deleted:
         await session.flush()
+    return await finish_then_cancel(_execute(session, stmt, params))
+
+
+async def _execute(
+    session: AsyncSession, stmt: Executable, params: dict[str, Any] | None
+) -> CursorResult[*tuple[Any, ...]]:
     return await (await session.connection()).execute(stmt, params)
+
+
+async def finish_then_cancel(work: Awaitable[T]) -> T:
+    """Await ``work``; if the caller is cancelled meanwhile, let it finish first.
+
+    graphql-core cancels the sibling fields of a non-null field that failed. A
+    statement cancelled half-way leaves its connection mid-protocol, and SQLAlchemy
+    invalidates it: the session's next statement, or the pool's next user, failed
+    with "connection is closed". So a statement, once sent, runs to its end, and
+    only then is the cancellation passed on.
+    """
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait([task])
+        raise
 
 
 def any_of(

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from cdp.db.engine import AsyncReadSession
+from cdp.db.engine import AsyncReadSession, finish_then_cancel
 from schema.permissions import FieldPolicy
 
 K = TypeVar("K")
@@ -59,8 +59,10 @@ class BatchLoader(Generic[K, V]):
             done = waiting.get(key)
             batches.add(done if done is not None else self._enqueue(key))
         for done in batches:
-            # Shielded: a cancelled caller must not cancel a batch others wait for.
-            await asyncio.shield(done)
+            # Shielded: a cancelled caller must not cancel a batch others wait for. It
+            # waits for the batch all the same, so that no statement of the request
+            # still runs once graphql-core has settled the cancelled fields.
+            await finish_then_cancel(done)
         return [values[key] for key in keys]
 
     def _enqueue(self, key: K) -> asyncio.Future[None]:
