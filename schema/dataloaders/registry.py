@@ -28,6 +28,16 @@ class Loaders:
 
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
+        self._holdings_by_columns: dict[frozenset[str], HoldingsLoader] = {}
+
+    def holdings_with(self, columns: frozenset[str] | None) -> HoldingsLoader:
+        """Holdings reading only ``columns`` of the optional ones; ``None``: all."""
+        if columns is None:
+            return self.holdings
+        loader = self._holdings_by_columns.get(columns)
+        if loader is None:
+            loader = self._holdings_by_columns[columns] = HoldingsLoader(self._deps, columns)
+        return loader
 
     @cached_property
     def customers(self) -> CustomerLoader:
