@@ -20,6 +20,7 @@ from cdp.customers.tiers import RISK_LABELS, age_on, assessment_cutoff, tier_for
 from cdp.keyset import AnyRow
 from schema.context import Context
 from schema.dataloaders import rows as build
+from schema.dataloaders.holdings import holding_columns
 from schema.dataloaders.lookahead import Selection
 from schema.dataloaders.sensitive import note_customers
 from schema.relay import global_id
@@ -70,7 +71,8 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
 
     by_category = wanted("aumByCategory", "aum_by_category")
     if wanted("holdings", "holdings") or by_category:
-        held = build.holdings(await loaders.holdings.load_many(ids), policy)
+        loader = loaders.holdings_with(holding_columns(sel.at("holdings"), by_category))
+        held = build.holdings(await loader.load_many(ids), policy)
         relations["holdings"] = held
         if by_category:  # summed only when asked for: a tenth of a page's assembly
             relations["aum_by_category"] = [_by_category(h) for h in held]
