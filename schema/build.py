@@ -11,7 +11,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
-from strawberry.extensions import MaxTokensLimiter, ValidationCache
+from strawberry.extensions import MaxTokensLimiter
 from strawberry.types import ExecutionContext
 
 from cdp.config import Settings, get_settings
@@ -21,6 +21,7 @@ from schema.extensions.errors import MapErrors
 from schema.extensions.limits import AddRules, limit_rules
 from schema.extensions.operation import NameOperation
 from schema.extensions.parsing import CachedParser
+from schema.extensions.validation import DocumentValidationCache
 from schema.mutations import Mutation
 from schema.query import Query
 
@@ -48,7 +49,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: CachedParser(maxsize=_CACHE_SIZE),
         lambda: AddRules(rules),
-        lambda: ValidationCache(maxsize=_CACHE_SIZE),
+        DocumentValidationCache,
         # A connection asked for no size returns a page of the maximum size.
         lambda: QueryCost(max_cost=settings.max_cost, default_page_size=settings.max_page_size),
         lambda: MapErrors(hide_suggestions=production),
