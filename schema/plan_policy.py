@@ -46,6 +46,12 @@ _BACKREF = "strawberry-definition"
 # aliased consent table) costs milliseconds, more than the query it adds to.
 _PARTNER_SHARING_CUSTOMERS = PARTNER_SHARING.predicate(Customer.id)
 
+# Customer scopes by (scope names, advisor id): the same caller gets the same
+# expression object, so repositories can keep statements built around it.
+_CUSTOMER_SCOPES: dict[tuple[frozenset[str], int | None], ColumnElement[bool]] = {}
+_MAX_SCOPES = 4096
+_NO_ROWS = false()
+
 
 @dataclass(frozen=True, slots=True)
 class TypeFields:
@@ -206,7 +212,7 @@ class PlanPolicy(FieldPolicy):
     def _scope(self, entity: Entity) -> ColumnElement[bool] | None:
         names = self.rules.plan.row_scopes
         if not names:
-            return false()
+            return _NO_ROWS
         if UNRESTRICTED in names or entity == "product":
             return None
         customers = self._customer_scope(names)
@@ -224,9 +230,18 @@ class PlanPolicy(FieldPolicy):
         )
 
     def _customer_scope(self, names: frozenset[str]) -> ColumnElement[bool]:
+        key = (names, self.principal.advisor_id if "own_customers" in names else None)
+        scope = _CUSTOMER_SCOPES.get(key)
+        if scope is None:
+            if len(_CUSTOMER_SCOPES) >= _MAX_SCOPES:
+                _CUSTOMER_SCOPES.clear()
+            scope = _CUSTOMER_SCOPES[key] = self._build_customer_scope(names)
+        return scope
+
+    def _build_customer_scope(self, names: frozenset[str]) -> ColumnElement[bool]:
         predicates: list[ColumnElement[bool]] = []
         if "own_customers" in names and self.principal.advisor_id is not None:
             predicates.append(Customer.advisor_id == self.principal.advisor_id)
         if "partner_sharing_consent" in names:
             predicates.append(_PARTNER_SHARING_CUSTOMERS)
-        return or_(*predicates) if predicates else false()
+        return or_(*predicates) if predicates else _NO_ROWS

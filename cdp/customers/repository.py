@@ -32,18 +32,27 @@ def _scoped(condition: ColumnElement[bool], scope: Scope) -> ColumnElement[bool]
 _LISTED = Customer.status != "merged"
 
 
-# Statements of unfiltered, unscoped pages, by ordering, direction, cursor or not, and
-# AUM: built once with the page size and cursor as parameters, so a request neither
+# Statements of unfiltered pages, by ordering, direction, cursor or not, AUM and row
+# scope: built once with the page size and cursor as parameters, so a request neither
 # builds the statement (17 columns, the keyset condition) nor its cache key again.
-_PAGES: dict[tuple[str, bool, bool, bool], Select[*tuple[Any, ...]]] = {}
+# Scopes are keyed by identity (the permission layer hands out the same expression
+# for the same caller, see schema.plan_policy); each entry holds its scope, so the
+# id cannot be reused while the entry exists. (Expressions overload ``==``, so they
+# cannot be dictionary keys themselves.)
+_PAGES: dict[tuple[str, bool, bool, bool, int], tuple[Scope, Select[*tuple[Any, ...]]]] = {}
+_MAX_PAGES = 512
 
 
 def _unfiltered_page(
-    ordering: keyset.Ordering, window: keyset.Window, aum: bool
+    ordering: keyset.Ordering, window: keyset.Window, aum: bool, scope: Scope
 ) -> tuple[Select[*tuple[Any, ...]], dict[str, Any]]:
-    key = (ordering.token, window.forward, window.after is not None, aum)
-    stmt = _PAGES.get(key)
-    if stmt is None:
+    key = (ordering.token, window.forward, window.after is not None, aum, id(scope))
+    entry = _PAGES.get(key)
+    if entry is not None:
+        stmt = entry[1]
+    else:
+        if len(_PAGES) >= _MAX_PAGES:
+            _PAGES.clear()
         after = None
         if window.after is not None:
             key_type = cast(ColumnElement[Any], ordering.key).type
@@ -54,8 +63,10 @@ def _unfiltered_page(
                 (bindparam("after_key", type_=key_type), bindparam("after_id", type_=id_type)),
             )
         shape = keyset.Window(size=0, forward=window.forward, after=after)
-        stmt = keyset.apply(select_customers(aum=aum).where(_LISTED), ordering, shape)
-        stmt = _PAGES[key] = stmt.limit(bindparam("page_limit", type_=Integer))
+        condition = _scoped(_LISTED, scope)
+        stmt = keyset.apply(select_customers(aum=aum).where(condition), ordering, shape)
+        stmt = stmt.limit(bindparam("page_limit", type_=Integer))
+        _PAGES[key] = (scope, stmt)
     # One row more than the page, as keyset.apply asks for: it tells whether more follow.
     params: dict[str, Any] = {"page_limit": window.size + 1}
     if window.after is not None:
@@ -80,8 +91,8 @@ class CustomerRepository:
         """A page of customers; ``aum=False`` leaves the ``aum`` column NULL (never when
         sorting by AUM, whose cursors carry it)."""
         aum = aum or ordering.field == "aum"
-        if where is None and scope is None:
-            stmt, params = _unfiltered_page(ordering, window, aum)
+        if where is None:
+            stmt, params = _unfiltered_page(ordering, window, aum, scope)
             return keyset.page((await read(self.session, stmt, params)).all(), window)
         condition = _scoped(_LISTED & compile_filter(where, filter_context), scope)
         stmt = keyset.apply(select_customers(aum=aum).where(condition), ordering, window)

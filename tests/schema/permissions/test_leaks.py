@@ -17,6 +17,7 @@ from sqlalchemy import update
 from cdp.db.engine import AsyncWriteSession
 from cdp.db.models import Consent
 from schema.relay import global_id
+from tests.conftest import AppClient
 from tests.factories import (
     create_customer,
     create_holding,
@@ -24,6 +25,7 @@ from tests.factories import (
     create_product,
     create_referral,
 )
+from tests.schema.conftest import Api
 from tests.schema.permissions.conftest import World
 
 CUSTOMER_NOS = "{ customers { totalCount nodes { customerNo } } }"
@@ -230,3 +232,24 @@ async def test_writes_need_the_write_decision(
     source = await (await as_role("source_system")).data(document)
     assert source["upsertCustomers"]["counts"]["created"] == 1
     assert await create_customer(session)  # the session is still usable
+
+
+async def test_each_advisor_pages_through_only_their_own_customers(
+    app_client: AppClient, world: World
+) -> None:
+    # Unfiltered pages run statements kept across requests, one per row scope: two
+    # advisors in a row must not share one.
+    document = "{ customers { nodes { customerNo } } }"
+    seen: dict[str, list[list[str]]] = {}
+    for advisor in (world.advisor, world.other_advisor, world.advisor):
+        async with app_client(
+            roles=["advisor"], advisor_id=advisor.id, rate_limit_enabled=False
+        ) as client:
+            data = await Api(client).data(document)
+        seen.setdefault(advisor.employee_no, []).append(
+            [n["customerNo"] for n in data["customers"]["nodes"]]
+        )
+    assert seen == {
+        "0A0001": [["0C0001", "0C0002", "0C0003"]] * 2,
+        "0A0002": [["0C0004"]],
+    }
