@@ -13,7 +13,10 @@ Every server is checked first: its answer must hold the page of customers with
 their holdings, without errors, and all three documents must agree (PostGraphile's
 once renamed to cdp's field names). Then autocannon (``bench/peers/load.mjs``)
 POSTs the query at a fixed concurrency, a warm-up and a measured run per server,
-one server at a time. Non-2xx answers, socket errors, timeouts and bodies with
+one server at a time, in rounds (``--rounds``, default 3) that each start with
+another server; the table shows each server's medians over the rounds, and the
+ratios are the medians of the per-round ratios, since the two servers of a round
+ran under the most similar load the machine had. Non-2xx answers, socket errors, timeouts and bodies with
 GraphQL errors all count as errors. The table is printed and written as JSON
 under ``bench/results/``. The database is dropped afterwards unless kept or reused.
 
@@ -34,6 +37,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -460,11 +464,31 @@ def _ratio(a: float, b: float) -> float | None:
     return a / b if b else None
 
 
+def _row(name: str, key: str, results: list[Any]) -> dict[str, Any]:
+    """A server's line: medians over its rounds, errors and requests summed."""
+    measured = [r["measured"] for r in results]
+    return {
+        "server": name,
+        "key": key,
+        "rps": statistics.median(m["rps"] for m in measured),
+        "p50_ms": statistics.median(m["latency"]["p50"] for m in measured),
+        "p99_ms": statistics.median(m["latency"]["p99"] for m in measured),
+        "errors": sum(_errors(m) for m in measured),
+        "requests": sum(m["requests"] for m in measured),
+        "rounds": [
+            {"rps": m["rps"], "p50_ms": m["latency"]["p50"], "p99_ms": m["latency"]["p99"]}
+            for m in measured
+        ],
+        "warmup": [r["warmup"] for r in results],
+    }
+
+
 def _report(rows: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str, Any]:
     table = Table(
         title=f"customer-360 list ({PAGE_SIZE} customers, holdings→product, tags) on "
         f"{meta['customers']:,} customers: {meta['connections']} connections, "
-        f"{meta['duration']} s after {meta['warmup']} s warm-up, {meta['workers']} workers each"
+        f"{meta['duration']} s after {meta['warmup']} s warm-up, {meta['workers']} workers each; "
+        f"medians of {meta['rounds']} rounds"
     )
     for column in ("server", "req/s", "p50 ms", "p99 ms", "errors"):
         table.add_column(column, justify="left" if column == "server" else "right")
@@ -484,11 +508,18 @@ def _report(rows: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str, Any]:
         peer = by_name.get(key)
         if cdp is None or peer is None:
             continue
-        throughput = _ratio(cdp["rps"], peer["rps"])
-        p99 = _ratio(cdp["p99_ms"], peer["p99_ms"])
-        ratios[f"cdp/{key}"] = {"throughput": throughput, "p99": p99}
+        # Per round, then the median: both servers of a round ran under similar load.
+        pairs = list(zip(cdp["rounds"], peer["rounds"], strict=True))
+        per_round = [
+            (_ratio(a["rps"], b["rps"]) or 0.0, _ratio(a["p99_ms"], b["p99_ms"]) or 0.0)
+            for a, b in pairs
+        ]
+        throughput = statistics.median(t for t, _ in per_round)
+        p99 = statistics.median(q for _, q in per_round)
+        ratios[f"cdp/{key}"] = {"throughput": throughput, "p99": p99, "rounds": per_round}
         console.print(
-            f"cdp / {label}: throughput ×{throughput or 0:.2f}, p99 ×{p99 or 0:.2f}",
+            f"cdp / {label}: throughput ×{throughput:.2f}, p99 ×{p99:.2f} (median of rounds; "
+            f"by round: {', '.join(f'×{t:.2f}/×{q:.2f}' for t, q in per_round)})",
             highlight=False,
         )
     return ratios
@@ -520,7 +551,6 @@ def main(args: argparse.Namespace) -> None:
             work = Path(tmp)
             servers = _servers(_dsn(bench_server, name), workers, work)
             keys = {"cdp": "cdp", "PostGraphile 4": "postgraphile"}
-            rows: list[dict[str, Any]] = []
             with _running(servers):
                 for s in servers:
                     s.wait_ready(args.startup_timeout)
@@ -538,25 +568,17 @@ def main(args: argparse.Namespace) -> None:
                             f"{_first_difference(reference, s.document)}"
                         )
                 console.print("  all three documents are equal", highlight=False)
-                for s in servers:
-                    console.print(f"loading {s.name} …", highlight=False)
-                    result = _load(s, args.connections, args.warmup, args.duration, work)
-                    run = result["measured"]
-                    rows.append(
-                        {
-                            "server": s.name,
-                            "key": keys.get(s.name, "ceiling"),
-                            "rps": run["rps"],
-                            "p50_ms": run["latency"]["p50"],
-                            "p99_ms": run["latency"]["p99"],
-                            "errors": _errors(run),
-                            "requests": run["requests"],
-                            "measured": run,
-                            "warmup": result["warmup"],
-                        }
-                    )
-                    if s.process is not None and s.process.poll() is not None:
-                        raise RuntimeError(f"{s.name} died under load:\n{s.tail()}")
+                runs: dict[str, list[dict[str, Any]]] = {s.name: [] for s in servers}
+                for n in range(args.rounds):
+                    # Each round starts with another server, so none is always the one
+                    # measured first (or last) while other jobs come and go.
+                    for s in servers[n % len(servers) :] + servers[: n % len(servers)]:
+                        console.print(f"round {n + 1}: loading {s.name} …", highlight=False)
+                        result = _load(s, args.connections, args.warmup, args.duration, work)
+                        runs[s.name].append(result)
+                        if s.process is not None and s.process.poll() is not None:
+                            raise RuntimeError(f"{s.name} died under load:\n{s.tail()}")
+                rows = [_row(s.name, keys.get(s.name, "ceiling"), runs[s.name]) for s in servers]
         meta = {
             "customers": customers,
             "seed": args.seed,
@@ -564,6 +586,7 @@ def main(args: argparse.Namespace) -> None:
             "connections": args.connections,
             "warmup": args.warmup,
             "duration": args.duration,
+            "rounds": args.rounds,
             "workers": workers,
             "cores": os.cpu_count(),
             "python": platform.python_version(),
@@ -601,6 +624,9 @@ if __name__ == "__main__":  # seed worker processes import this module; only the
     parser.add_argument("--duration", type=int, default=20, help="measured seconds per server")
     parser.add_argument("--warmup", type=int, default=5, help="warm-up seconds per server")
     parser.add_argument("--workers", type=int, default=None, help="server processes (cores)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds; each loads every server once"
+    )
     parser.add_argument("--startup-timeout", type=float, default=120)
     db = parser.add_mutually_exclusive_group()
     db.add_argument("--keep-db", metavar="NAME", help="seed into NAME and keep it")
