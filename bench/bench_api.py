@@ -16,9 +16,10 @@ POSTs the query at a fixed concurrency, a warm-up and a measured run per server,
 one server at a time, in rounds (``--rounds``, default 3) that each start with
 another server; the table shows each server's medians over the rounds, and the
 ratios are the medians of the per-round ratios, since the two servers of a round
-ran under the most similar load the machine had. Non-2xx answers, socket errors, timeouts and bodies with
-GraphQL errors all count as errors. The table is printed and written as JSON
-under ``bench/results/``. The database is dropped afterwards unless kept or reused.
+ran under the most similar load the machine had. Non-2xx answers, socket errors,
+timeouts and bodies with GraphQL errors all count as errors. The table is printed
+and written as JSON under ``bench/results/``. The database is dropped afterwards
+unless kept or reused.
 
     .venv/bin/python bench/bench_api.py
     .venv/bin/python bench/bench_api.py --keep-db cdp_bench_api   # seed once, keep it
