@@ -1,9 +1,12 @@
 """What field permissions cost a request: the customer-360 list as three roles.
 
 Each role's request runs with its compiled policy (masking, denials, row scope)
-and, alternately in the same process, with the permission seam's ``AllowAll`` in
-its place: same document, same data, same app, so the difference is what
-permissions add, row-scope predicates included. Rounds alternate the two modes to
+and, in turn in the same process, under two baselines: the permission seam's
+``AllowAll`` (no permissions at all) and ``AllowAll`` with the role's row scope
+(every field in clear, but only the customers the role may see: the query a
+server without a permission layer would still run to answer a partner lawfully).
+Same document, data and app, so the differences are what permissions add: all of
+it, and the field work alone. Rounds alternate the two modes to
 spread machine noise over both.
 
 - admin: the customer-360 document of ``bench_api.py`` (everything allowed);
@@ -29,12 +32,14 @@ from inprocess import p50_ms, running_app, timed, token
 from rich.console import Console
 from rich.table import Table
 from scratch import scratch_database
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import cdp.app
 from cdp.db.engine import Database
 from cdp.seed import seed_database
-from schema.permissions import AllowAll
+from schema.permissions import AllowAll, Entity, FieldPolicy
+from schema.plan_policy import PlanPolicy
 
 _PRODUCT = "holdings { marketValue units product { code name category riskRating } }"
 _TAGS = "tags { key value since explanation }"
@@ -52,33 +57,61 @@ DOCUMENTS = {
 }
 
 
+_ALLOW_ALL = AllowAll()
+
+
+class _RowsOnly(AllowAll):
+    """Every field in clear, but the caller's row scope: what a server with no
+    permission layer would still have to run to return the same customers."""
+
+    def __init__(self, policy: PlanPolicy) -> None:
+        self.policy = policy
+
+    def scope(self, entity: Entity) -> ColumnElement[bool] | None:
+        return self.policy.scope(entity)
+
+
+def _allow_all(rules: Any, principal: Any) -> FieldPolicy:
+    # Plain functions: a MagicMock would record every call and slow the baseline.
+    return _ALLOW_ALL
+
+
+def _rows_only(rules: Any, principal: Any) -> FieldPolicy:
+    return _RowsOnly(PlanPolicy(rules, principal))
+
+
+MODES = {"off": _allow_all, "rows": _rows_only}
+
+
 @contextmanager
-def permissions_off() -> Iterator[None]:
-    """Every request of the block is answered under ``AllowAll``."""
-    with mock.patch.object(cdp.app, "PlanPolicy", return_value=AllowAll()):
+def baseline(mode: str) -> Iterator[None]:
+    """Every request of the block is answered under the baseline ``mode``."""
+    with mock.patch.object(cdp.app, "PlanPolicy", MODES[mode]):
         yield
 
 
 async def measure(url: str, requests: int, rounds: int) -> dict[str, dict[str, list[float]]]:
-    """Per role and mode, the p50 of each round. Within a round the two modes take
-    turns request by request, so drift in the machine's load hits both alike."""
-    out: dict[str, dict[str, list[float]]] = {role: {"on": [], "off": []} for role in DOCUMENTS}
+    """Per role and mode, the p50 of each round. Within a round the modes take turns
+    request by request, so drift in the machine's load hits them alike."""
+    modes = ("on", *MODES)
+    out: dict[str, dict[str, list[float]]] = {r: {m: [] for m in modes} for r in DOCUMENTS}
     async with running_app(url) as client:
         headers = {r: {"authorization": f"Bearer {token([r])}"} for r in DOCUMENTS}
         for role, document in DOCUMENTS.items():  # warm caches, pools and plans
             await timed(client, document, 10, headers[role])
-            with permissions_off():
-                await timed(client, document, 10, headers[role])
+            for mode in MODES:
+                with baseline(mode):
+                    await timed(client, document, 10, headers[role])
         for _ in range(rounds):
             for role, document in DOCUMENTS.items():
-                off: list[float] = []
-                on: list[float] = []
+                times: dict[str, list[float]] = {mode: [] for mode in modes}
                 for _ in range(requests):
-                    with permissions_off():
-                        off += await timed(client, document, 1, headers[role])
-                    on += await timed(client, document, 1, headers[role])
-                out[role]["off"].append(p50_ms(off))
-                out[role]["on"].append(p50_ms(on))
+                    times["on"] += await timed(client, document, 1, headers[role])
+                    for mode in MODES:
+                        with baseline(mode):
+                            times[mode] += await timed(client, document, 1, headers[role])
+                for mode in modes:
+                    out[role][mode].append(p50_ms(times[mode]))
     return out
 
 
@@ -87,24 +120,35 @@ def report(console: Console, results: dict[str, dict[str, list[float]]], args: A
         title=f"customer-360 list per role, in-process ({args.customers:,} customers seeded, "
         f"{args.rounds} rounds × {args.requests} requests per mode; p50 per round)"
     )
-    columns = ("role", "permissions off ms", "on ms", "overhead", "per-round overheads %")
+    columns = (
+        "role",
+        "no permissions ms",
+        "row scope only ms",
+        "permissions ms",
+        "vs none",
+        "vs row scope only",
+        "per-round vs none %",
+    )
     for column in columns:
         table.add_column(column, justify="right")
     for role, modes in results.items():
-        per_round = [on / off - 1 for on, off in zip(modes["on"], modes["off"], strict=True)]
+
+        def over(base: str, modes: dict[str, list[float]] = modes) -> list[float]:
+            return [on / b - 1 for on, b in zip(modes["on"], modes[base], strict=True)]
+
         table.add_row(
             role,
-            f"{statistics.median(modes['off']):.2f}",
-            f"{statistics.median(modes['on']):.2f}",
-            # The median of paired rounds: both modes of a round saw the same load.
-            f"{statistics.median(per_round) * 100:+.1f} %",
-            " ".join(f"{r * 100:+.1f}" for r in per_round),
+            *(f"{statistics.median(modes[m]):.2f}" for m in ("off", "rows", "on")),
+            # Medians of paired rounds: the modes of a round saw the same load.
+            f"{statistics.median(over('off')) * 100:+.1f} %",
+            f"{statistics.median(over('rows')) * 100:+.1f} %",
+            " ".join(f"{r * 100:+.1f}" for r in over("off")),
         )
     console.print(table)
 
 
 async def main(args: argparse.Namespace) -> None:
-    console = Console()
+    console = Console(width=150)
     async with scratch_database("cdp_bench_permissions") as url:
         console.print(f"seeding {args.customers:,} customers …")
         engine = create_async_engine(url)
