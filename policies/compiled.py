@@ -55,17 +55,6 @@ class FieldPlan:
         """The decision for ``type_name.field``; unknown fields are denied."""
         return self.decisions[action].get(type_name, {}).get(field, Decision.DENY)
 
-    def project(self, type_name: str, values: dict[str, Any]) -> dict[str, Any]:
-        """The values of one object as the role set may see them: masked fields go
-        through their function, denied fields become ``None``."""
-        visible = self.visible.get(type_name, frozenset())
-        for field in values.keys() - visible:
-            values[field] = None
-        for field, mask in self.maskers.get(type_name, {}).items():
-            if field in values:
-                values[field] = mask(values[field])
-        return values
-
 
 class CompiledPolicy:
     """One policy version, compiled lazily per role set and cached."""
