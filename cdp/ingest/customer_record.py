@@ -25,6 +25,8 @@ from cdp.ingest.identity import Keys
 from cdp.ingest.normalize.memo import Memo
 
 Payload = dict[str, Any]
+# See ``CustomerRecord.wire``.
+Wire = tuple[Any, ...]
 
 
 class CustomerRecord:
@@ -67,13 +69,30 @@ class CustomerRecord:
         self.golden_copy = golden_copy
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        sealed = bool(self.source_copy)
+        if self.source_copy:
+            return CustomerRecord.from_wire, (self.wire(),)
         return CustomerRecord, (
-            # Sealed, the clear ID number is needed no more and does not travel.
-            self.source_key, None if sealed else self._payload,
-            None if sealed else self.id_number, self.id_hash,
-            self.phone_hash, self.content_hash, self.keys, self.advisor_no,
-            None if sealed else self._payload_json, self.source_copy, self.golden_copy,
+            self.source_key, self._payload, self.id_number, self.id_hash, self.phone_hash,
+            self.content_hash, self.keys, self.advisor_no, self._payload_json,
+        )  # fmt: skip
+
+    def wire(self) -> Wire:
+        """A sealed record as the writer needs it, flat: a batch of plain tuples
+        crosses the process boundary at a third of the cost of the objects. The clear
+        ID number and the parsed payload stay behind."""
+        k = self.keys
+        return (
+            self.source_key, self.id_hash, self.phone_hash, self.content_hash, k.email,
+            k.name, k.birth_date, self.advisor_no, self.source_copy, self.golden_copy,
+        )  # fmt: skip
+
+    @classmethod
+    def from_wire(cls, w: Wire) -> CustomerRecord:
+        source_key, id_hash, phone_hash, content_hash, email, name, birth, advisor_no = w[:8]
+        keys = Keys(id_hash, phone_hash, email, name, birth)
+        return cls(
+            source_key, None, None, id_hash, phone_hash, content_hash, keys, advisor_no,
+            None, w[8], w[9],
         )  # fmt: skip
 
     @property
@@ -113,10 +132,7 @@ class CustomerRecord:
             blob = cipher.encrypt(self.id_number)
             payload["id_number_enc"] = base64.b64encode(blob).decode()
         self._payload_json = orjson.dumps(payload).decode()
-        self.source_copy = copy_text.line(
-            (self.source_key, self._payload_json, self.content_hash, self.id_hash,
-             self.phone_hash, self.keys.email)
-        )  # fmt: skip
+        self.source_copy = copy_text.line((self.source_key, self._payload_json, self.content_hash))
         self.golden_copy = golden_fragments(payload, blob, self.id_hash, self.phone_hash)
 
 

@@ -10,10 +10,7 @@ from cdp.ingest.identity import Keys
 from cdp.ingest.pg import copy_lines, copy_rows
 from cdp.ingest.survivorship import CUSTOMER_COLUMNS
 
-SOURCE_RECORD_COLUMNS = (
-    "customer_id", "source", "source_key", "payload", "content_hash", "id_number_hash",
-    "phone_hash", "email",
-)  # fmt: skip
+SOURCE_RECORD_COLUMNS = ("customer_id", "source", "source_key", "payload", "content_hash")
 _CUSTOMER_TYPES = (
     "text", "text", "date", "text", "bytea", "bytea", "text", "bytea", "text", "text", "text",
     "text", "numeric", "int2", "date", "text", "int8", "text", "timestamptz",
@@ -142,15 +139,14 @@ async def insert_source_records(pg: Any, lines: Sequence[str]) -> None:
 
 
 async def update_source_records(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Rows are (id, payload json text, content_hash, id_number_hash, phone_hash, email)."""
+    """Rows are (id, payload json text, content_hash)."""
     if not rows:
         return
     cols = [list(c) for c in zip(*rows, strict=True)]
     await pg.execute(
-        "UPDATE source_record s SET payload = v.payload::jsonb, content_hash = v.h, "
-        "id_number_hash = v.ih, phone_hash = v.ph, email = v.email, updated_at = now() "
-        "FROM unnest($1::int8[], $2::text[], $3::bytea[], $4::bytea[], $5::bytea[], $6::text[]) "
-        "AS v(id, payload, h, ih, ph, email) WHERE s.id = v.id",
+        "UPDATE source_record s SET payload = v.payload::json, content_hash = v.h, "
+        "updated_at = now() "
+        "FROM unnest($1::int8[], $2::text[], $3::bytea[]) AS v(id, payload, h) WHERE s.id = v.id",
         *cols,
     )
 

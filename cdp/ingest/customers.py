@@ -196,14 +196,7 @@ async def ingest_customers(
     await store.update_source_records(
         pg,
         [
-            (
-                existing[records[i].source_key].id,
-                records[i].payload_json,
-                records[i].content_hash,
-                records[i].id_hash,
-                records[i].phone_hash,
-                records[i].email,
-            )
+            (existing[records[i].source_key].id, records[i].payload_json, records[i].content_hash)
             for i in changed
         ],
     )

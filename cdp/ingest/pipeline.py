@@ -2,8 +2,9 @@
 
 On two cores the natural split is Python normalisation in one process and the
 database work (with identity resolution, which needs the database) in the other.
-Rows travel to the worker as plain dicts and come back as ``prepare_rows`` output,
-so nothing bound to a connection or session crosses the process boundary.
+Rows travel to the worker as plain dicts and come back as ``prepare_rows`` output
+(flattened for the trip, see ``prepare_for_transfer``), so nothing bound to a
+connection or session crosses the process boundary.
 
 The worker is forked: it starts at once with every module already imported (a
 spawned interpreter would spend a noticeable share of a typical import re-importing
@@ -23,7 +24,7 @@ from datetime import date
 from functools import partial
 from types import TracebackType
 
-from cdp.ingest.prepare import Prepared, prepare_rows
+from cdp.ingest.prepare import Prepared, prepare_for_transfer, received
 
 WORKERS = 2
 
@@ -66,16 +67,14 @@ class Preparer:
         loop, today, rows = asyncio.get_running_loop(), date.today(), list(rows)
         half = (len(rows) + 1) // 2
         parts = [
-            loop.run_in_executor(
-                self._pool, partial(prepare_rows, self.kind, part, today, seal=True)
-            )
+            loop.run_in_executor(self._pool, partial(prepare_for_transfer, self.kind, part, today))
             for part in (rows[:half], rows[half:])
         ]
-        return asyncio.ensure_future(_joined(parts))
+        return asyncio.ensure_future(_joined(self.kind, parts))
 
 
-async def _joined(parts: list[asyncio.Future[Prepared]]) -> Prepared:
+async def _joined(kind: str, parts: list[asyncio.Future[Prepared]]) -> Prepared:
     out: Prepared = []
     for part in await asyncio.gather(*parts):
-        out.extend(part)
+        out.extend(received(kind, part))
     return out

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from cdp.crypto import get_cipher
 from cdp.ingest.activity_records import BUILDERS
-from cdp.ingest.customer_record import normalise_customer
+from cdp.ingest.customer_record import CustomerRecord, normalise_customer
 from cdp.ingest.normalize import Rejection
 
 
@@ -56,3 +56,20 @@ def prepare_rows(
         except Rejection as r:
             append(Rejected(r.field, r.code, r.reason))
     return out
+
+
+def prepare_for_transfer(kind: str, rows: Sequence[Mapping[str, object]], today: date) -> Prepared:
+    """``prepare_rows`` with sealing, in the form that leaves a worker process: sealed
+    customer records as plain tuples (``CustomerRecord.wire``). ``received`` undoes it."""
+    out = prepare_rows(kind, rows, today, seal=True)
+    if kind == "customers":
+        return [rec.wire() if type(rec) is CustomerRecord else rec for rec in out]
+    return out
+
+
+def received(kind: str, prepared: Prepared) -> Prepared:
+    """What ``prepare_for_transfer`` sent, as ``prepare_rows`` would have returned it."""
+    if kind != "customers":
+        return prepared
+    from_wire = CustomerRecord.from_wire
+    return [from_wire(rec) if type(rec) is tuple else rec for rec in prepared]

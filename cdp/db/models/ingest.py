@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSON, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cdp.db.base import Base, in_list
@@ -55,16 +55,11 @@ class SourceRecord(Base):
     source: Mapped[str] = mapped_column(String(32))
     source_key: Mapped[str] = mapped_column(String(128))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # ``json``, not ``jsonb``: written on every change, read only to recompute a
+    # customer, so the text is kept as sent rather than converted on each write. It
+    # holds the record's match keys (the ID hash in hex, the phone, the e-mail).
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     content_hash: Mapped[bytes] = mapped_column(LargeBinary)
-    # Match keys of this record (not of the golden customer). New records are
-    # matched against golden customers (``customer`` has these indexes); here the
-    # keys are kept for lineage and for recomputing a customer from its records,
-    # and left unindexed: three more indexes on every record written cost more
-    # than the few links they would add.
-    id_number_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
-    phone_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
-    email: Mapped[str | None] = mapped_column(String(254))
     received_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
