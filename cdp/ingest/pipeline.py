@@ -2,9 +2,11 @@
 
 On two cores the natural split is Python normalisation in one process and the
 database work (with identity resolution, which needs the database) in the other.
-Rows travel to the worker as plain dicts and come back as ``prepare_rows`` output
+A chunk of the file travels to a worker as the bytes read; the worker parses it and
+sends back the line numbers, the unreadable rows and ``prepare_rows`` output
 (flattened for the trip, see ``prepare_for_transfer``), so nothing bound to a
-connection or session crosses the process boundary.
+connection or session crosses the process boundary, and the writing process neither
+parses rows nor pickles them.
 
 The worker is forked: it starts at once with every module already imported (a
 spawned interpreter would spend a noticeable share of a typical import re-importing
@@ -18,24 +20,79 @@ from __future__ import annotations
 import asyncio
 import gc
 import multiprocessing
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from types import TracebackType
 
 from cdp.ingest.prepare import Prepared, prepare_for_transfer, received
+from cdp.ingest.readers import Chunk, SourceRow, parse_chunk
 
 WORKERS = 2
+
+
+@dataclass
+class Batch:
+    """Rows to ingest in one transaction: the readable rows' values and line numbers,
+    the rows that could not be read, and what a worker made of the readable ones."""
+
+    values: Sequence[Mapping[str, object]]
+    numbers: list[int]
+    unreadable: list[SourceRow]
+    prepared: Prepared | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.numbers) + len(self.unreadable)
+
+    @classmethod
+    def of(cls, rows: list[SourceRow]) -> Batch:
+        """Rows parsed in this process, to be prepared here too."""
+        good = [r for r in rows if r.error is None]
+        bad = [r for r in rows if r.error is not None]
+        return cls([r.values for r in good], [r.number for r in good], bad)
+
+
+class ParsedOnDemand(Sequence[Mapping[str, object]]):
+    """The readable rows' values of chunks a worker parsed, parsed again here only if
+    asked for: results quote a row's values only when it is rejected."""
+
+    def __init__(self, chunks: Sequence[Chunk], count: int) -> None:
+        self._chunks = chunks
+        self._count = count
+        self._values: list[dict[str, object]] | None = None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: int) -> Mapping[str, object]:  # type: ignore[override]
+        if self._values is None:
+            rows = [r for c in self._chunks for r in parse_chunk(c)]
+            self._values = [r.values for r in rows if r.error is None]
+        return self._values[index]
+
+    def __iter__(self) -> Iterator[Mapping[str, object]]:
+        return (self[i] for i in range(self._count))
+
+
+def prepare_chunk(
+    kind: str, chunk: Chunk, today: date
+) -> tuple[list[int], list[SourceRow], Prepared]:
+    """In a worker: a chunk parsed and its readable rows prepared for the trip back."""
+    rows = parse_chunk(chunk)
+    good = [r for r in rows if r.error is None]
+    prepared = prepare_for_transfer(kind, [r.values for r in good], today)
+    return [r.number for r in good], [r for r in rows if r.error is not None], prepared
 
 
 class Preparer:
     """Worker processes that prepare batches; ``async with`` shuts them down cleanly.
 
-    Each batch is split between two workers. Normalising is the largest share of the
-    CPU an import needs, and the process writing to the database mostly waits on it:
-    two workers let the scheduler put that share wherever a core is free rather than
-    leave the whole of it to one process.
+    Each chunk is split between two workers. Parsing and normalising are the largest
+    share of the CPU an import needs, and the process writing to the database mostly
+    waits on it: two workers let the scheduler put that share wherever a core is free
+    rather than leave the whole of it to one process.
     """
 
     def __init__(self, kind: str) -> None:
@@ -60,21 +117,29 @@ class Preparer:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def submit(self, rows: Sequence[Mapping[str, object]]) -> asyncio.Future[Prepared]:
-        """Start preparing ``rows``; await the result when the batch's turn comes."""
+    def submit(self, chunk: Chunk) -> asyncio.Future[Batch]:
+        """Start preparing ``chunk``; await the batch when its turn comes."""
         if self._pool is None:
             raise RuntimeError("the preparer is not running")
-        loop, today, rows = asyncio.get_running_loop(), date.today(), list(rows)
-        half = (len(rows) + 1) // 2
+        loop, today = asyncio.get_running_loop(), date.today()
+        halves = chunk.halves()
         parts = [
-            loop.run_in_executor(self._pool, partial(prepare_for_transfer, self.kind, part, today))
-            for part in (rows[:half], rows[half:])
+            loop.run_in_executor(self._pool, prepare_chunk, self.kind, half, today)
+            for half in halves
         ]
-        return asyncio.ensure_future(_joined(self.kind, parts))
+        return asyncio.ensure_future(_joined(self.kind, halves, parts))
 
 
-async def _joined(kind: str, parts: list[asyncio.Future[Prepared]]) -> Prepared:
-    out: Prepared = []
-    for part in await asyncio.gather(*parts):
-        out.extend(received(kind, part))
-    return out
+async def _joined(
+    kind: str,
+    halves: Sequence[Chunk],
+    parts: list[asyncio.Future[tuple[list[int], list[SourceRow], Prepared]]],
+) -> Batch:
+    numbers: list[int] = []
+    unreadable: list[SourceRow] = []
+    prepared: Prepared = []
+    for part_numbers, part_unreadable, part in await asyncio.gather(*parts):
+        numbers += part_numbers
+        unreadable += part_unreadable
+        prepared += received(kind, part)
+    return Batch(ParsedOnDemand(halves, len(numbers)), numbers, unreadable, prepared)

@@ -1,16 +1,21 @@
 """Reading import files: CSV (header row, UTF-8, BOM tolerated) and JSON Lines.
 
-Rows come out in batches, each row with its line number so rejections point into
-the file. A row the reader cannot make sense of (a CSV row with the wrong number of
-fields, a line that is not a JSON object) is still yielded, with ``error`` set, so
-it is rejected like any other bad row rather than stopping the import.
+A file is cut into chunks of whole rows, still as the bytes read (``read_chunks``):
+finding where a row ends takes a count of newlines and quotes, which costs the
+process that writes to the database next to nothing, and whichever process prepares
+a chunk parses it (``parse_chunk``). Each row keeps its line number so rejections
+point into the file. A row the reader cannot make sense of (a CSV row with the wrong
+number of fields, a line that is not a JSON object) is still a row, with ``error``
+set, so it is rejected like any other bad row rather than stopping the import.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -20,6 +25,7 @@ from cdp.errors import InvalidInput
 from cdp.ingest.columns import check_header, check_kind
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -29,19 +35,52 @@ class SourceRow:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive whole rows of a file as bytes.
+
+    CSV chunks end where the count of quote characters since the file's first row
+    is even: a newline inside a quoted field never ends one. That is exact for CSV
+    as written by spreadsheets and RFC 4180 (quotes only around fields, doubled
+    inside them); a stray quote in an unquoted field can at worst move a cut to a
+    later newline, or make one malformed row read as two.
+    """
+
+    data: bytes
+    lines_before: int  # physical lines of the file before ``data``, the header included
+    header: tuple[str, ...] | None  # CSV column names; ``None`` for JSON Lines
+    path: str  # for messages
+
+    def halves(self) -> tuple[Chunk, Chunk]:
+        """Two chunks of about half the rows each, cut at a row boundary."""
+        data = self.data
+        cut = data.find(b"\n", len(data) // 2) + 1
+        if self.header is not None:
+            while 0 < cut < len(data) and data.count(b'"', 0, cut) % 2:
+                cut = data.find(b"\n", cut) + 1
+        if cut <= 0:
+            cut = len(data)
+        head, tail = data[:cut], data[cut:]
+        second = self.lines_before + head.count(b"\n")
+        return Chunk(head, self.lines_before, self.header, self.path), Chunk(
+            tail, second, self.header, self.path
+        )
+
+
 def is_jsonl(path: Path) -> bool:
     return path.suffix.lower() in JSONL_SUFFIXES
 
 
-def _csv_rows(f: IO[str], kind: str) -> Iterator[SourceRow]:
-    reader = csv.reader(f)
+def _decode(data: bytes, path: str) -> str:
     try:
-        header = next(reader)
-    except StopIteration:
-        raise InvalidInput("the file is empty: a header row is expected") from None
-    header = [h.strip().lower() for h in header]
-    check_header(kind, header)
-    width = len(header)
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path} is not UTF-8 text: {exc.reason}") from None
+
+
+def _csv_rows(chunk: Chunk, header: tuple[str, ...]) -> Iterator[SourceRow]:
+    reader = csv.reader(io.StringIO(_decode(chunk.data, chunk.path), newline=""))
+    width, before = len(header), chunk.lines_before
     for cells in reader:
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue
@@ -49,11 +88,12 @@ def _csv_rows(f: IO[str], kind: str) -> Iterator[SourceRow]:
         error = None
         if len(cells) != width:
             error = f"expected {width} fields, found {len(cells)}"
-        yield SourceRow(reader.line_num, values, error)
+        yield SourceRow(before + reader.line_num, values, error)
 
 
-def _jsonl_rows(f: IO[str]) -> Iterator[SourceRow]:
-    for number, line in enumerate(f, start=1):
+def _jsonl_rows(chunk: Chunk) -> Iterator[SourceRow]:
+    lines = io.StringIO(_decode(chunk.data, chunk.path), newline="")
+    for number, line in enumerate(lines, start=chunk.lines_before + 1):
         if not line.strip():
             continue
         try:
@@ -67,24 +107,64 @@ def _jsonl_rows(f: IO[str]) -> Iterator[SourceRow]:
         yield SourceRow(number, {str(k).strip().lower(): v for k, v in value.items()})
 
 
-def read_batches(path: Path, kind: str, batch_size: int) -> Iterator[list[SourceRow]]:
-    """Batches of rows; the header is checked before the first batch is yielded."""
+def parse_chunk(chunk: Chunk) -> list[SourceRow]:
+    """The rows of a chunk, blank lines skipped."""
+    if chunk.header is None:
+        return list(_jsonl_rows(chunk))
+    return list(_csv_rows(chunk, chunk.header))
+
+
+def _whole_rows(f: IO[bytes], lines: list[bytes]) -> bytes:
+    """``lines`` and, while a quoted field is still open, the lines that continue it."""
+    odd = sum(line.count(b'"') for line in lines) % 2
+    while odd:
+        more = f.readline()
+        if not more:
+            break  # an unterminated quote: the CSV reader decides what the rest is
+        lines.append(more)
+        odd ^= more.count(b'"') % 2
+    return b"".join(lines)
+
+
+def _header(f: IO[bytes], kind: str, path: Path) -> tuple[tuple[str, ...], int]:
+    """The checked column names, and how many lines they took."""
+    first = f.readline()
+    if not first:
+        raise InvalidInput("the file is empty: a header row is expected")
+    data = _whole_rows(f, [first])
+    text = _decode(data, str(path))
+    cells = next(csv.reader(io.StringIO(text, newline="")), [])
+    header = tuple(h.strip().lower() for h in cells)
+    check_header(kind, list(header))
+    return header, data.count(b"\n")
+
+
+def read_chunks(path: Path, kind: str, lines: int) -> Iterator[Chunk]:
+    """Chunks of about ``lines`` lines; the header is checked before the first is yielded."""
     check_kind(kind)
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        rows = _jsonl_rows(f) if is_jsonl(path) else _csv_rows(f, kind)
-        batch: list[SourceRow] = []
-        try:
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= batch_size:
-                    yield batch
-                    batch = []
-        except UnicodeDecodeError as exc:
-            raise InvalidInput(f"{path} is not UTF-8 text: {exc.reason}") from None
-        if batch:
-            yield batch
+    name = str(path)
+    with path.open("rb") as f:
+        if f.read(len(_BOM)) != _BOM:
+            f.seek(0)
+        header: tuple[str, ...] | None = None
+        before = 0
+        if not is_jsonl(path):
+            header, before = _header(f, kind, path)
+        while True:
+            part = list(islice(f, lines))
+            if not part:
+                return
+            data = b"".join(part) if header is None else _whole_rows(f, part)
+            yield Chunk(data, before, header, name)
+            before += data.count(b"\n")
+
+
+def read_batches(path: Path, kind: str, batch_size: int) -> Iterator[list[SourceRow]]:
+    """Batches of the rows of about ``batch_size`` lines each, parsed in this process."""
+    for chunk in read_chunks(path, kind, batch_size):
+        yield parse_chunk(chunk)
 
 
 def csv_header(path: Path) -> list[str]:

@@ -25,10 +25,9 @@ from cdp.db.engine import Database
 from cdp.ingest.batch import check_source, ingest_batch
 from cdp.ingest.columns import check_kind
 from cdp.ingest.pg import driver
-from cdp.ingest.pipeline import Preparer
-from cdp.ingest.prepare import Prepared
+from cdp.ingest.pipeline import Batch, Preparer
 from cdp.ingest.quarantine import quarantine
-from cdp.ingest.readers import SourceRow, csv_header, read_batches
+from cdp.ingest.readers import Chunk, SourceRow, csv_header, parse_chunk, read_chunks
 from cdp.ingest.rejects import RejectsWriter
 from cdp.ingest.results import STATUSES, BatchResult, ItemResult
 
@@ -97,15 +96,8 @@ def _unreadable(row: SourceRow) -> ItemResult:
     )  # fmt: skip
 
 
-def _readable(rows: list[SourceRow]) -> list[dict[str, object]]:
-    return [r.values for r in rows if r.error is None]
-
-
-async def _one_batch(
-    db: Database, rows: list[SourceRow], report: ImportReport, prepared: Prepared | None
-) -> BatchResult:
-    good = [r for r in rows if r.error is None]
-    bad = [_unreadable(r) for r in rows if r.error is not None]
+async def _one_batch(db: Database, batch: Batch, report: ImportReport) -> BatchResult:
+    bad = [_unreadable(r) for r in batch.unreadable]
     async with db.write_session() as session:
         # A file batch need not wait for its commit to reach disk: a crash can lose
         # the last few committed batches, which re-running the file imports again
@@ -115,10 +107,10 @@ async def _one_batch(
             session,
             source=report.source,
             kind=report.kind,
-            rows=[r.values for r in good],
+            rows=batch.values,
             run_id=report.run_id,
-            row_numbers=[r.number for r in good],
-            prepared=prepared,
+            row_numbers=batch.numbers,
+            prepared=batch.prepared,
         )
         if bad:
             await quarantine(await driver(session), report.run_id, report.source, report.kind, bad)
@@ -140,8 +132,8 @@ async def import_file(
     check_kind(kind)
     source = check_source(source)
     started = time.perf_counter()
-    batches = read_batches(path, kind, batch_size)
-    first = next(batches, None)  # reads and checks the header before anything is written
+    chunks = read_chunks(path, kind, batch_size)
+    first = next(chunks, None)  # reads and checks the header before anything is written
     run_id = await _start_run(db, source, kind, str(path))
     report = ImportReport(run_id, source, kind, path, rejects_path=rejects_path)
     rejects = RejectsWriter(rejects_path, csv_header(path)) if rejects_path else None
@@ -150,34 +142,34 @@ async def import_file(
     thresholds = gc.get_threshold()
     gc.set_threshold(50_000, 20, 100)
     try:
-        following = next(batches, None)
-        # A file of one batch is done in-process; longer ones are prepared by
-        # workers up to ``AHEAD`` batches in advance of the one being written, so
-        # the workers keep busy through a slow write rather than wait for the next
-        # batch to be handed out.
+        following = next(chunks, None)
+        # A file of one chunk is done in-process; longer ones are parsed and
+        # prepared by workers up to ``AHEAD`` batches in advance of the one being
+        # written, so the workers keep busy through a slow write rather than wait
+        # for the next chunk to be handed out.
         async with AsyncExitStack() as stack:
             preparer = None
             if following is not None:
                 preparer = await stack.enter_async_context(Preparer(kind))
-            queue: deque[tuple[list[SourceRow], asyncio.Future[Prepared] | None]] = deque()
-            rest = chain([b for b in (first, following) if b is not None], batches)
+            queue: deque[asyncio.Future[Batch] | Batch] = deque()
+            rest = chain([c for c in (first, following) if c is not None], chunks)
             while True:
                 while len(queue) <= AHEAD:
-                    more = next(rest, None)
+                    more: Chunk | None = next(rest, None)
                     if more is None:
                         break
-                    queue.append((more, preparer.submit(_readable(more)) if preparer else None))
+                    queue.append(preparer.submit(more) if preparer else Batch.of(parse_chunk(more)))
                 if not queue:
                     break
-                batch, pending = queue.popleft()
-                prepared = await pending if pending is not None else None
-                result = await _one_batch(db, batch, report, prepared)
-                report.read += len(batch)
+                pending = queue.popleft()
+                batch = pending if isinstance(pending, Batch) else await pending
+                result = await _one_batch(db, batch, report)
+                report.read += batch.size
                 report.add(result)
                 if rejects is not None:
                     rejects.write(result.rejected)
                 if progress is not None:
-                    progress(len(batch))
+                    progress(batch.size)
     except BaseException:
         await _finish_run(db, report, "failed")
         raise
