@@ -75,4 +75,4 @@ def test_memo_remembers_successes_only() -> None:
     assert calls.count("bad") == 2
     memo("b")
     memo("c")  # the table was full: emptied, then "c" kept
-    assert memo.seen == {"c": "C"}
+    assert dict(memo) == {"c": "C"}
