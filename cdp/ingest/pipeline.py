@@ -12,7 +12,8 @@ The worker is forked: it starts at once with every module already imported (a
 spawned interpreter would spend a noticeable share of a typical import re-importing
 them), and it touches nothing it inherits but the code and the cipher. It freezes
 the inherited objects out of garbage collection, whose passes over them would
-otherwise copy the parent's memory page by page.
+otherwise copy the parent's memory page by page, and lowers its own priority
+(``NICENESS``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import multiprocessing
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from cdp.ingest.prepare import Prepared, prepare_for_transfer, received
 from cdp.ingest.readers import Chunk, SourceRow, parse_chunk
 
 WORKERS = 2
+NICENESS = int(__import__("os").environ.get("NICE_TEST", "5"))
 
 
 @dataclass
@@ -76,6 +79,11 @@ class ParsedOnDemand(Sequence[Mapping[str, object]]):
         return (self[i] for i in range(self._count))
 
 
+def _start_worker() -> None:
+    gc.freeze()
+    os.nice(NICENESS)
+
+
 def prepare_chunk(
     kind: str, chunk: Chunk, today: date
 ) -> tuple[list[int], list[SourceRow], Prepared]:
@@ -101,7 +109,7 @@ class Preparer:
 
     async def __aenter__(self) -> Preparer:
         self._pool = ProcessPoolExecutor(
-            WORKERS, mp_context=multiprocessing.get_context("fork"), initializer=gc.freeze
+            WORKERS, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker
         )
         return self
 
