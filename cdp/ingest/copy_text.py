@@ -18,6 +18,10 @@ NULL = r"\N"
 _SPECIAL = re.compile(r"[\\\t\n\r]")
 
 
+def needs_escape(value: str) -> bool:
+    return _SPECIAL.search(value) is not None
+
+
 def text(value: str | None) -> str:
     if value is None:
         return NULL

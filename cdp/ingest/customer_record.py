@@ -132,7 +132,13 @@ class CustomerRecord:
             blob = cipher.encrypt(self.id_number)
             payload["id_number_enc"] = base64.b64encode(blob).decode()
         self._payload_json = orjson.dumps(payload).decode()
-        self.source_copy = copy_text.line((self.source_key, self._payload_json, self.content_hash))
+        key, stored = self.source_key, self._payload_json
+        if "\\" in stored or copy_text.needs_escape(key):
+            self.source_copy = copy_text.line((key, stored, self.content_hash))
+        else:
+            # JSON text holds no raw tabs or line breaks (the encoder escapes control
+            # characters), so only a backslash would need escaping.
+            self.source_copy = f"{key}\t{stored}\t{copy_text.bytea(self.content_hash)}"
         self.golden_copy = golden_fragments(payload, blob, self.id_hash, self.phone_hash)
 
 

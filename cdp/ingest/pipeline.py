@@ -29,7 +29,7 @@ from datetime import date
 from types import TracebackType
 
 from cdp.ingest.prepare import Prepared, prepare_for_transfer, received
-from cdp.ingest.readers import Chunk, SourceRow, parse_chunk
+from cdp.ingest.readers import Chunk, SourceRow, split_chunk
 
 WORKERS = 2
 NICENESS = int(__import__("os").environ.get("NICE_TEST", "5"))
@@ -71,8 +71,7 @@ class ParsedOnDemand(Sequence[Mapping[str, object]]):
 
     def __getitem__(self, index: int) -> Mapping[str, object]:  # type: ignore[override]
         if self._values is None:
-            rows = [r for c in self._chunks for r in parse_chunk(c)]
-            self._values = [r.values for r in rows if r.error is None]
+            self._values = [v for c in self._chunks for v in split_chunk(c)[1]]
         return self._values[index]
 
     def __iter__(self) -> Iterator[Mapping[str, object]]:
@@ -88,10 +87,8 @@ def prepare_chunk(
     kind: str, chunk: Chunk, today: date
 ) -> tuple[list[int], list[SourceRow], Prepared]:
     """In a worker: a chunk parsed and its readable rows prepared for the trip back."""
-    rows = parse_chunk(chunk)
-    good = [r for r in rows if r.error is None]
-    prepared = prepare_for_transfer(kind, [r.values for r in good], today)
-    return [r.number for r in good], [r for r in rows if r.error is not None], prepared
+    numbers, values, unreadable = split_chunk(chunk)
+    return numbers, unreadable, prepare_for_transfer(kind, values, today)
 
 
 class Preparer:

@@ -114,6 +114,39 @@ def parse_chunk(chunk: Chunk) -> list[SourceRow]:
     return list(_csv_rows(chunk, chunk.header))
 
 
+Readable = tuple[list[int], list[dict[str, object]], list[SourceRow]]
+
+
+def split_chunk(chunk: Chunk) -> Readable:
+    """A chunk's readable rows as line numbers and values, and its unreadable rows.
+
+    The same rows as ``parse_chunk``, without an object per readable row: this is
+    what a worker does with every row of a file.
+    """
+    if chunk.header is None:
+        rows = parse_chunk(chunk)
+        good = [r for r in rows if r.error is None]
+        bad = [r for r in rows if r.error is not None]
+        return [r.number for r in good], [r.values for r in good], bad
+    header = chunk.header
+    reader = csv.reader(io.StringIO(_decode(chunk.data, chunk.path), newline=""))
+    width, before = len(header), chunk.lines_before
+    numbers: list[int] = []
+    values: list[dict[str, object]] = []
+    unreadable: list[SourceRow] = []
+    for cells in reader:
+        # A header has at least the two required columns, so a row of its width
+        # is never a blank line.
+        if len(cells) == width:
+            numbers.append(before + reader.line_num)
+            values.append(dict(zip(header, cells, strict=True)))
+        elif cells and (len(cells) > 1 or cells[0].strip()):
+            row: dict[str, object] = dict(zip(header, cells, strict=False))
+            error = f"expected {width} fields, found {len(cells)}"
+            unreadable.append(SourceRow(before + reader.line_num, row, error))
+    return numbers, values, unreadable
+
+
 def _whole_rows(f: IO[bytes], lines: list[bytes]) -> bytes:
     """``lines`` and, while a quoted field is still open, the lines that continue it."""
     odd = sum(line.count(b'"') for line in lines) % 2

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from cdp.errors import InvalidInput
-from cdp.ingest.readers import parse_chunk, read_batches, read_chunks
+from cdp.ingest.readers import parse_chunk, read_batches, read_chunks, split_chunk
 
 
 def test_jsonl_bad_lines_are_rows_with_errors(tmp_path: Path) -> None:
@@ -71,3 +71,19 @@ def test_bad_utf8_in_a_later_chunk_is_a_clear_error(tmp_path: Path) -> None:
     assert parse_chunk(next(chunks))[0].values == {"source_key": "A", "name": "x"}
     with pytest.raises(InvalidInput, match="is not UTF-8 text"):
         parse_chunk(next(chunks))
+
+
+def test_split_chunk_sorts_the_rows_parse_chunk_reads(tmp_path: Path) -> None:
+    csv_path = tmp_path / "c.csv"
+    csv_path.write_text('source_key,name\nA,甲\n\n  \nB,乙,extra\n"C\nD",丙\nE\n', encoding="utf-8")
+    jsonl_path = tmp_path / "c.jsonl"
+    jsonl_path.write_text('{"source_key": "A", "name": "甲"}\n\n[1]\n{oops\n', encoding="utf-8")
+    for path in (csv_path, jsonl_path):
+        (chunk,) = list(read_chunks(path, "customers", 100))
+        rows = parse_chunk(chunk)
+        numbers, values, unreadable = split_chunk(chunk)
+        assert numbers == [r.number for r in rows if r.error is None]
+        assert values == [r.values for r in rows if r.error is None]
+        assert unreadable == [r for r in rows if r.error is not None]
+        assert unreadable
+    assert split_chunk(next(read_chunks(csv_path, "customers", 100)))[0] == [2, 7]
