@@ -31,7 +31,7 @@ from cdp.ingest.readers import Chunk, SourceRow, csv_header, parse_chunk, read_c
 from cdp.ingest.rejects import RejectsWriter
 from cdp.ingest.results import STATUSES, BatchResult, ItemResult
 
-BATCH_SIZE = 5_000
+BATCH_SIZE = 10_000  # lines per batch and transaction
 AHEAD = 2  # batches prepared in advance of the one being written
 SAMPLE = 20  # rejected rows kept in the report for display
 
