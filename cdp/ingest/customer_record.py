@@ -38,8 +38,8 @@ class CustomerRecord:
     """
 
     __slots__ = (
-        "_payload", "_payload_json", "advisor_no", "content_hash", "golden_copy", "id_hash",
-        "id_number", "keys", "phone_hash", "source_copy", "source_key",
+        "_canonical", "_payload", "_payload_json", "advisor_no", "content_hash", "golden_copy",
+        "id_hash", "id_number", "keys", "phone_hash", "source_copy", "source_key",
     )  # fmt: skip
 
     def __init__(
@@ -55,6 +55,7 @@ class CustomerRecord:
         payload_json: str | None = None,  # the sealed payload as stored, once sealed
         source_copy: str = "",  # source_record columns from source_key on, COPY text
         golden_copy: tuple[str, str] | None = None,  # see ``golden_fragments``
+        canonical: bytes | None = None,  # the payload's hashed JSON, until sealed
     ) -> None:
         self.source_key = source_key
         self._payload = payload
@@ -67,6 +68,7 @@ class CustomerRecord:
         self._payload_json = payload_json
         self.source_copy = source_copy
         self.golden_copy = golden_copy
+        self._canonical = canonical
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         if self.source_copy:
@@ -128,10 +130,21 @@ class CustomerRecord:
             return
         payload = self.payload
         blob = None
+        enc = b""
         if self.id_number is not None:
             blob = cipher.encrypt(self.id_number)
-            payload["id_number_enc"] = base64.b64encode(blob).decode()
-        self._payload_json = orjson.dumps(payload).decode()
+            enc = base64.b64encode(blob)
+            payload["id_number_enc"] = enc.decode()
+        canonical = self._canonical
+        if canonical is not None and canonical.endswith(b"}"):
+            # The JSON the content hash was taken over, with the ciphertext added:
+            # the same object as encoding the payload again, for a splice.
+            if enc:
+                canonical = canonical[:-1] + b',"id_number_enc":"' + enc + b'"}'
+            self._payload_json = canonical.decode()
+        else:
+            self._payload_json = orjson.dumps(payload).decode()
+        self._canonical = None
         key, stored = self.source_key, self._payload_json
         if "\\" in stored or copy_text.needs_escape(key):
             self.source_copy = copy_text.line((key, stored, self.content_hash))
@@ -265,7 +278,8 @@ def normalise_customer(row: Mapping[str, object], cipher: Cipher, today: date) -
         "onboarded_at": onboarded,
         "updated_at": updated,
     }
-    digest = hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).digest()
+    canonical = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+    digest = hashlib.sha256(canonical).digest()
     phone_hash = keyed_hash(phone) if phone is not None else None
     return CustomerRecord(
         source_key,
@@ -276,6 +290,7 @@ def normalise_customer(row: Mapping[str, object], cipher: Cipher, today: date) -
         digest,
         Keys(id_hash, phone_hash, email, name, payload["birth_date"]),
         advisor_no,
+        canonical=canonical,
     )
 
 
