@@ -2,6 +2,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from cdp.ingest import copy_text
+from cdp.ingest.customer_record import golden_fragments
 
 
 def test_values_render_in_copy_text_format() -> None:
@@ -27,3 +28,31 @@ def test_rows_needing_no_escapes_match_value_by_value_rendering() -> None:
 def test_each_special_character_in_text_is_escaped() -> None:
     for special, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
         assert copy_text.line((None, f"x{special}y", b"\x01")) == f"\\N\tx{escaped}y\t\\\\x01"
+
+
+def test_plain_rows_are_rendered_only_when_nothing_needs_escaping() -> None:
+    hexed = copy_text.bytea(b"\x01")
+    assert copy_text.plain(("张三", None, hexed), 2) == copy_text.line(("张三", None, b"\x01"))
+    for special in ("\\", "\t", "\n", "\r", "\\N"):
+        # A literal "\N" is text, not a NULL: it too must go the escaping way.
+        assert copy_text.plain(("张三", None, f"x{special}"), 0) is None
+
+
+def test_customer_rows_rendered_fast_match_the_general_rendering() -> None:
+    payload: dict[str, object] = {
+        "name": "张三", "gender": None, "birth_date": "1990-01-02", "id_type": None,
+        "phone": "13800138000", "email": None, "province": "上海市", "city": "上海市",
+        "occupation": None, "annual_income": "120000", "risk_level": 3,
+        "risk_assessed_at": None, "investor_class": None, "branch": "浦东",
+        "onboarded_at": "2020-01-01T00:00:00+00:00",
+    }  # fmt: skip
+    blob, id_hash = b"\x00\x01", b"\x02"
+    for occupation in (None, "教师", "a\\b", "tab\there", "\\N"):
+        p = payload | {"occupation": occupation}
+        head, tail = golden_fragments(p, blob, id_hash, None) or ("", "")
+        assert head == copy_text.line(
+            (p["name"], None, p["birth_date"], "id_card", blob, id_hash, p["phone"], None,
+             None, p["province"], p["city"], occupation, p["annual_income"], 3, None,
+             "ordinary")
+        )  # fmt: skip
+        assert tail == copy_text.line((p["branch"], p["onboarded_at"]))
