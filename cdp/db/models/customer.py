@@ -52,8 +52,9 @@ class Customer(Timestamps, Base):
         CheckConstraint(in_list("status", CUSTOMER_STATUSES), name="status_valid"),
         CheckConstraint("merged_into_id IS NULL OR status = 'merged'", name="merged_status"),
         Index("ix_customer_advisor_id", "advisor_id"),
-        Index("ix_customer_phone_hash", "phone_hash"),
-        Index("ix_customer_id_number_hash", "id_number_hash"),
+        # Keyed hashes are matched by equality only: hash indexes (see migration 0007).
+        Index("ix_customer_phone_hash", "phone_hash", postgresql_using="hash"),
+        Index("ix_customer_id_number_hash", "id_number_hash", postgresql_using="hash"),
         Index("ix_customer_email", "email"),
     )
 
