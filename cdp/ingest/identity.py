@@ -150,21 +150,27 @@ def resolve(
         uf.customer[node] = cid
     for cid, k in candidates:
         uf.add(node_of[cid], k)
-    # One pass files every node under its key for each rule; a key shared by one
-    # node links nothing and is skipped.
+    # One pass files every node under its key for each rule. A key of one node
+    # links nothing, and most keys are unique: counting them first (in C) leaves
+    # the pass only the nodes with a shared ID hash, phone or e-mail to file.
     buckets: tuple[dict[object, list[int]], ...] = ({}, {}, {})
     by_id, by_phone, by_email = buckets
     nodes = [*enumerate(records), *((node_of[cid], k) for cid, k in candidates)]
+    everyone = [k for _, k in nodes]
+    shared_ids = _shared(k.id_hash for k in everyone)
+    shared_phones = _shared(k.phone_hash for k in everyone if k.phone_hash not in blocked)
+    shared_emails = _shared(k.email for k in everyone)
     for node, k in nodes:
-        if k.id_hash is not None:
+        if k.id_hash in shared_ids:
             by_id.setdefault(k.id_hash, []).append(node)
-        phone = k.phone_hash if k.phone_hash not in blocked else None
-        if phone is not None or k.email is not None:
+        phone = k.phone_hash if k.phone_hash in shared_phones else None
+        email = k.email if k.email in shared_emails else None
+        if phone is not None or email is not None:
             name = k.name.casefold()  # "WANG Wu" and "Wang Wu" are one spelling
             if phone is not None:
                 by_phone.setdefault((phone, name), []).append(node)
-            if k.email is not None:
-                by_email.setdefault((k.email, name), []).append(node)
+            if email is not None:
+                by_email.setdefault((email, name), []).append(node)
     rule_of: dict[int, str] = {}
     for rule, bucket in zip(RULES, buckets, strict=True):
         strict = rule != "id_number"
@@ -182,9 +188,13 @@ def resolve(
                                 rule_of.setdefault(x, rule)
                         break
     result: list[Resolution] = []
+    parent, owners = uf.parent, uf.customer
     for i in range(n):
+        if parent[i] == i and i not in owners:  # linked to nobody: a customer of its own
+            result.append(Resolution(None, i, None))
+            continue
         root = uf.find(i)
-        owner = uf.customer.get(root)
+        owner = owners.get(root)
         if owner is not None:
             result.append(Resolution(owner, None, rule_of.get(i)))
         elif root == i:
@@ -192,3 +202,8 @@ def resolve(
         else:
             result.append(Resolution(None, root, rule_of.get(i)))
     return result
+
+
+def _shared(values: Iterable[object]) -> set[object]:
+    """The values (``None`` aside) that occur more than once."""
+    return {v for v, count in Counter(values).items() if count > 1 and v is not None}
