@@ -110,7 +110,7 @@ async def current_rows(pg: Any, customer_ids: Iterable[int]) -> dict[int, dict[s
     return {r["id"]: dict(r) for r in rows}
 
 
-async def insert_customers(pg: Any, lines: Sequence[str]) -> None:
+async def insert_customers(pg: Any, lines: Iterable[str]) -> None:
     """Lines are COPY text of (id, customer_no, *CUSTOMER_COLUMNS)."""
     await copy_lines(pg, "customer", ("id", "customer_no", *CUSTOMER_COLUMNS), lines)
 
@@ -133,7 +133,7 @@ async def update_customers(pg: Any, rows: Sequence[tuple[Any, ...]]) -> None:
     )
 
 
-async def insert_source_records(pg: Any, lines: Sequence[str]) -> None:
+async def insert_source_records(pg: Any, lines: Iterable[str]) -> None:
     """Lines are COPY text of ``SOURCE_RECORD_COLUMNS``; the table assigns the ids."""
     await copy_lines(pg, "source_record", SOURCE_RECORD_COLUMNS, lines)
 

@@ -9,7 +9,7 @@ with union-find (``identity``), and written with COPY.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -174,24 +174,26 @@ async def ingest_customers(
     # An unknown advisor does not cost the customer: the row is kept, unassigned.
     result.warnings["unknown_advisor"] += sum(1 for no in written if no and no not in advisor_ids)
 
-    lines = []
-    for cid in new_ids.values():
-        only = alone.get(cid)
-        if only is not None and only.golden_copy is not None:
-            head, tail = only.golden_copy
-            advisor = advisor_ids.get(only.advisor_no or "")
-            lines.append(f"{cid}\t{customer_no(cid)}\t{head}\t{advisor or NULL}\t{tail}\n")
-        else:
-            golden = to_columns(goldens[cid], advisor_ids, cipher)
-            lines.append(copy_text.line((cid, customer_no(cid), *golden)) + "\n")
-    await store.insert_customers(pg, lines)
+    def customer_lines() -> Iterator[str]:
+        # Rendered as the COPY consumes them (see ``copy_lines``).
+        for cid in new_ids.values():
+            only = alone.get(cid)
+            if only is not None and only.golden_copy is not None:
+                head, tail = only.golden_copy
+                advisor = advisor_ids.get(only.advisor_no or "")
+                yield f"{cid}\t{customer_no(cid)}\t{head}\t{advisor or NULL}\t{tail}\n"
+            else:
+                golden = to_columns(goldens[cid], advisor_ids, cipher)
+                yield copy_text.line((cid, customer_no(cid), *golden)) + "\n"
+
+    await store.insert_customers(pg, customer_lines())
     await store.update_customers(
         pg,
         [(cid, *to_columns(goldens[cid], advisor_ids, cipher)) for cid in sorted(affected)],
     )
     prefix = copy_text.text(source)
     await store.insert_source_records(
-        pg, [f"{target[p]}\t{prefix}\t{records[i].source_copy}\n" for p, i in enumerate(new)]
+        pg, (f"{target[p]}\t{prefix}\t{records[i].source_copy}\n" for p, i in enumerate(new))
     )
     await store.update_source_records(
         pg,

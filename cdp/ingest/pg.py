@@ -8,8 +8,8 @@ covers them.
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import text
@@ -53,8 +53,25 @@ async def copy_rows(
         await pg.copy_records_to_table(table, columns=list(columns), records=records)
 
 
-async def copy_lines(pg: Any, table: str, columns: Sequence[str], lines: Sequence[str]) -> None:
-    """COPY rows already rendered in text format (``copy_text``), one per line."""
-    if lines:
-        data = "".join(lines).encode()
-        await pg.copy_to_table(table, source=io.BytesIO(data), columns=list(columns))
+COPY_CHUNK = 2_000  # lines per message of a streamed COPY
+
+
+async def copy_lines(pg: Any, table: str, columns: Sequence[str], lines: Iterable[str]) -> None:
+    """COPY rows rendered in text format (``copy_text``), one per line.
+
+    ``lines`` may be a generator: the rows are joined and sent ``COPY_CHUNK`` at a
+    time, so PostgreSQL parses and indexes one chunk while this process renders
+    the next, rather than each waiting for the other's whole batch.
+    """
+    rest = iter(lines)
+    first = list(islice(rest, COPY_CHUNK))
+    if not first:
+        return
+
+    async def chunks() -> AsyncIterator[bytes]:
+        part = first
+        while part:
+            yield "".join(part).encode()
+            part = list(islice(rest, COPY_CHUNK))
+
+    await pg.copy_to_table(table, source=chunks(), columns=list(columns))
