@@ -9,7 +9,7 @@ columns would get from the same Python values.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -87,21 +87,3 @@ def line(values: Iterable[Any]) -> str:
     ):
         return out
     return "\t".join(map(value, row))
-
-
-def plain(values: Sequence[str | None], marks: int = 0) -> str | None:
-    """A row of text values and NULLs that need no escaping, else ``None``.
-
-    ``marks`` counts the backslashes the values carry by design (two for each bytea
-    already in its COPY form); any other backslash, tab or line break means a
-    value needs escaping, which ``line`` does.
-    """
-    out = "\t".join([NULL if v is None else v for v in values])
-    if (
-        out.count("\\") == marks + values.count(None)
-        and out.count("\t") == len(values) - 1
-        and "\n" not in out
-        and "\r" not in out
-    ):
-        return out
-    return None

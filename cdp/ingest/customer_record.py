@@ -136,7 +136,7 @@ class CustomerRecord:
             enc = base64.b64encode(blob)
             payload["id_number_enc"] = enc.decode()
         canonical = self._canonical
-        if canonical is not None and canonical.endswith(b"}"):
+        if canonical is not None:
             # The JSON the content hash was taken over, with the ciphertext added:
             # the same object as encoding the payload again, for a splice.
             if enc:
@@ -164,33 +164,13 @@ def golden_fragments(
     p = payload
     if p["onboarded_at"] is None:
         return None
-    risk = p["risk_level"]
-    # The payload's values are text or None but for the risk level, and the three
-    # binary columns are rendered here already, so the common row is one join and
-    # one check (``copy_text.plain``); the general rendering is the fallback.
-    head = copy_text.plain(
-        (
-            p["name"], p["gender"], p["birth_date"], p["id_type"] or "id_card",
-            _hex(blob), _hex(id_hash), p["phone"], _hex(phone_hash), p["email"],
-            p["province"], p["city"], p["occupation"], p["annual_income"],
-            None if risk is None else str(risk), p["risk_assessed_at"],
-            p["investor_class"] or "ordinary",
-        ),
-        2 * ((blob is not None) + (id_hash is not None) + (phone_hash is not None)),
+    head = (
+        p["name"], p["gender"], p["birth_date"], p["id_type"] or "id_card", blob, id_hash,
+        p["phone"], phone_hash, p["email"], p["province"], p["city"], p["occupation"],
+        p["annual_income"], p["risk_level"], p["risk_assessed_at"],
+        p["investor_class"] or "ordinary",
     )  # fmt: skip
-    tail = copy_text.plain((p["branch"], p["onboarded_at"]))
-    if head is None or tail is None:
-        head = copy_text.line(
-            (p["name"], p["gender"], p["birth_date"], p["id_type"] or "id_card", blob, id_hash,
-             p["phone"], phone_hash, p["email"], p["province"], p["city"], p["occupation"],
-             p["annual_income"], risk, p["risk_assessed_at"], p["investor_class"] or "ordinary")
-        )  # fmt: skip
-        tail = copy_text.line((p["branch"], p["onboarded_at"]))
-    return head, tail
-
-
-def _hex(value: bytes | None) -> str | None:
-    return None if value is None else copy_text.bytea(value)
+    return copy_text.line(head), copy_text.line((p["branch"], p["onboarded_at"]))
 
 
 def _iso_moment(value: object) -> str | None:

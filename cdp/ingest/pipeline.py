@@ -32,7 +32,11 @@ from cdp.ingest.prepare import Prepared, prepare_for_transfer, received
 from cdp.ingest.readers import Chunk, SourceRow, split_chunk
 
 WORKERS = 2
-NICENESS = int(__import__("os").environ.get("NICE_TEST", "5"))
+# Workers run at a lower priority than the process writing to the database. That
+# process and its database backend are the import's critical path (each batch is
+# written only after the one before it); the workers, batches ahead, can give up a
+# core for the moments the writer needs it and catch up while it waits.
+NICENESS = 10
 
 
 @dataclass
@@ -50,11 +54,10 @@ class Batch:
         return len(self.numbers) + len(self.unreadable)
 
     @classmethod
-    def of(cls, rows: list[SourceRow]) -> Batch:
-        """Rows parsed in this process, to be prepared here too."""
-        good = [r for r in rows if r.error is None]
-        bad = [r for r in rows if r.error is not None]
-        return cls([r.values for r in good], [r.number for r in good], bad)
+    def of(cls, chunk: Chunk) -> Batch:
+        """A chunk parsed in this process, to be prepared here too."""
+        numbers, values, unreadable = split_chunk(chunk)
+        return cls(values, numbers, unreadable)
 
 
 class ParsedOnDemand(Sequence[Mapping[str, object]]):

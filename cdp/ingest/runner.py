@@ -27,7 +27,7 @@ from cdp.ingest.columns import check_kind
 from cdp.ingest.pg import driver
 from cdp.ingest.pipeline import Batch, Preparer
 from cdp.ingest.quarantine import quarantine
-from cdp.ingest.readers import Chunk, SourceRow, csv_header, parse_chunk, read_chunks
+from cdp.ingest.readers import Chunk, SourceRow, csv_header, read_chunks
 from cdp.ingest.rejects import RejectsWriter
 from cdp.ingest.results import STATUSES, BatchResult, ItemResult
 
@@ -158,7 +158,7 @@ async def import_file(
                     more: Chunk | None = next(rest, None)
                     if more is None:
                         break
-                    queue.append(preparer.submit(more) if preparer else Batch.of(parse_chunk(more)))
+                    queue.append(preparer.submit(more) if preparer else Batch.of(more))
                 if not queue:
                     break
                 pending = queue.popleft()

@@ -1,8 +1,11 @@
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import orjson
+
+from cdp.crypto import Cipher
 from cdp.ingest import copy_text
-from cdp.ingest.customer_record import golden_fragments
+from cdp.ingest.customer_record import golden_fragments, normalise_customer
 
 
 def test_values_render_in_copy_text_format() -> None:
@@ -30,15 +33,7 @@ def test_each_special_character_in_text_is_escaped() -> None:
         assert copy_text.line((None, f"x{special}y", b"\x01")) == f"\\N\tx{escaped}y\t\\\\x01"
 
 
-def test_plain_rows_are_rendered_only_when_nothing_needs_escaping() -> None:
-    hexed = copy_text.bytea(b"\x01")
-    assert copy_text.plain(("张三", None, hexed), 2) == copy_text.line(("张三", None, b"\x01"))
-    for special in ("\\", "\t", "\n", "\r", "\\N"):
-        # A literal "\N" is text, not a NULL: it too must go the escaping way.
-        assert copy_text.plain(("张三", None, f"x{special}"), 0) is None
-
-
-def test_customer_rows_rendered_fast_match_the_general_rendering() -> None:
+def test_customer_rows_match_the_general_rendering() -> None:
     payload: dict[str, object] = {
         "name": "张三", "gender": None, "birth_date": "1990-01-02", "id_type": None,
         "phone": "13800138000", "email": None, "province": "上海市", "city": "上海市",
@@ -56,3 +51,14 @@ def test_customer_rows_rendered_fast_match_the_general_rendering() -> None:
              "ordinary")
         )  # fmt: skip
         assert tail == copy_text.line((p["branch"], p["onboarded_at"]))
+
+
+def test_lineage_rows_match_the_general_rendering() -> None:
+    cipher = Cipher.from_master_key(bytes(32))
+    # A backslash in the key, and JSON escapes in the payload, need the general way.
+    for key, job in (("K1", "教师"), ("K\\2", "教师"), ("K3", 'a "b"')):
+        row = {"source_key": key, "name": "张三", "occupation": job}
+        rec = normalise_customer(row, cipher, date(2026, 1, 1))
+        rec.seal(cipher)
+        assert rec.source_copy == copy_text.line((key, rec.payload_json, rec.content_hash))
+        assert rec.payload == orjson.loads(rec.payload_json or "")
