@@ -30,6 +30,11 @@ RECORD_INTERACTIONS = document("recordInteractions", "interactions", "Interactio
 SET_CONSENTS = document("setConsents", "consents", "ConsentInput")
 
 
+def for_sources(document: str) -> str:
+    """``document`` without customer numbers, which source systems may not read."""
+    return document.replace(" customerNo", "")
+
+
 def camel(row: dict[str, Any]) -> dict[str, Any]:
     """An import row (snake_case columns) as a GraphQL input object."""
 
