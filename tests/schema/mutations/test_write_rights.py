@@ -26,7 +26,6 @@ from graphql import (
     GraphQLSchema,
     Undefined,
 )
-from sqlalchemy import text
 
 from cdp.auth.base import KNOWN_ROLES
 from cdp.db.engine import Database
@@ -42,6 +41,7 @@ from tests.schema.mutations.helpers import (
     UPSERT_CUSTOMERS,
     data,
     error_code,
+    fingerprint,
     for_sources,
     send,
     statuses,
@@ -128,25 +128,6 @@ def request(field_name: str, batch: bool) -> tuple[str, dict[str, Any]]:
     head = f"mutation({declared})" if declared else "mutation"
     call = f"{field_name}({passed})" if passed else field_name
     return f"{head} {{ {call} {{ __typename }} }}", variables
-
-
-async def fingerprint(db: Database) -> dict[str, str]:
-    """A digest of every table's contents: any row written, changed or removed shows."""
-    async with db.read_session() as session:
-        tables = (
-            await session.execute(
-                text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                    "AND tablename <> 'alembic_version' ORDER BY tablename"
-                )
-            )
-        ).scalars()
-        union = " UNION ALL ".join(
-            f"SELECT '{t}', md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), '')) "
-            f'FROM "{t}" r'
-            for t in tables
-        )
-        return {str(t): str(d) for t, d in (await session.execute(text(union))).all()}
 
 
 def test_the_walk_has_read_only_roles_and_every_mutation() -> None:
