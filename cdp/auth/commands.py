@@ -23,6 +23,7 @@ console = Console()
 keys_app = typer.Typer(help="API keys of partner systems and services.", no_args_is_help=True)
 
 DEMO_KEY_NAME = "demo-admin"
+_LIST_COLUMNS = ("name", "role", "sources", "prefix", "created", "expires", "revoked", "last used")
 
 
 def _when(value: datetime | None) -> str:
@@ -76,10 +77,7 @@ def list_() -> None:
         async with open_database() as db, db.write_session() as session:
             rows = await list_keys(session)
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-        for column in (
-            *("name", "role", "sources", "prefix"),
-            *("created", "expires", "revoked", "last used"),
-        ):
+        for column in _LIST_COLUMNS:
             table.add_column(column, no_wrap=True)
         for row in rows:
             table.add_row(
