@@ -16,7 +16,9 @@ class Principal:
 
     ``subject`` is the API key name or the JWT subject; ``kind`` says which;
     ``roles`` are policy roles; ``advisor_id`` scopes advisors to their own
-    customers; ``key_id`` identifies the API key for rate limits and last-used time.
+    customers; ``key_id`` identifies the API key for rate limits and last-used time;
+    ``sources`` are the source-system names the caller may send records as (bound
+    to its API key, or a JWT's ``sources`` claim; see ``cdp.intake.senders``).
     """
 
     subject: str
@@ -24,6 +26,7 @@ class Principal:
     roles: frozenset[str]
     advisor_id: int | None = None
     key_id: int | None = None
+    sources: frozenset[str] = frozenset()
     claims: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     @property

@@ -202,8 +202,9 @@ AppClient = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 def app_client(db: Database) -> AppClient:
     """Clients of the app on the test's transaction, authenticated as a principal.
 
-    By default an admin; ``roles``/``advisor_id``/``subject`` mint another caller's
-    token, ``headers`` replaces the credential entirely (``{}`` sends none),
+    By default an admin; ``roles``/``advisor_id``/``subject`` (and further token
+    ``claims``, such as ``sources``) mint another caller's token, ``headers``
+    replaces the credential entirely (``{}`` sends none),
     ``database`` swaps the database, and other keywords override settings as an
     operator would.
     """
@@ -215,6 +216,7 @@ def app_client(db: Database) -> AppClient:
         subject: str = "test-admin",
         headers: dict[str, str] | None = None,
         database: Database | None = None,
+        claims: dict[str, Any] | None = None,
         **overrides: Any,
     ) -> AsyncIterator[httpx.AsyncClient]:
         from cdp.app import create_app
@@ -222,7 +224,8 @@ def app_client(db: Database) -> AppClient:
         settings: Settings = get_settings().model_copy(update=overrides)
         app = create_app(settings, database=database or db)
         if headers is None:
-            headers = bearer(mint_token(roles, subject=subject, advisor_id=advisor_id))
+            token = mint_token(roles, subject=subject, advisor_id=advisor_id, **(claims or {}))
+            headers = bearer(token)
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(

@@ -62,7 +62,11 @@ class Authenticator:
         if not record.usable_at(datetime.now(UTC)):
             raise Unauthenticated("The API key has expired.")
         return Principal(
-            subject=record.name, kind="api_key", roles=frozenset({record.role}), key_id=record.id
+            subject=record.name,
+            kind="api_key",
+            roles=frozenset({record.role}),
+            key_id=record.id,
+            sources=frozenset(record.sources),
         )
 
     async def _record(self, db: Database, prefix: str) -> KeyRecord | None:

@@ -11,6 +11,7 @@ noticed.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Iterable
 
 from cdp.errors import CdpError, InvalidInput
@@ -18,6 +19,10 @@ from cdp.errors import CdpError, InvalidInput
 log = logging.getLogger("cdp.auth")
 
 KNOWN_ROLES = ("admin", "advisor", "auditor", "frontend", "marketer", "partner", "source_system")
+# The role whose keys are bound to the source names they may send records as.
+SOURCE_SYSTEM = "source_system"
+# A source name as ingestion stores it (``cdp.ingest.batch.check_source``).
+MAX_SOURCE_LENGTH = 32
 
 _warned: set[str] = set()
 
@@ -26,6 +31,38 @@ def check_role(role: str) -> str:
     if role not in KNOWN_ROLES:
         raise InvalidInput(f"unknown role {role!r}; choose one of {', '.join(KNOWN_ROLES)}")
     return role
+
+
+def check_sources(role: str, sources: Iterable[str]) -> tuple[str, ...]:
+    """The source names a key of ``role`` is bound to, sorted and without repeats.
+
+    Only source-system keys are bound, and one needs at least one name: a key that
+    may send as no source could do nothing. A name must be one ingestion stores
+    unchanged (at most 32 characters, no spaces or control characters, already in
+    NFKC form), because a batch's source is compared with it exactly.
+    """
+    names = tuple(sorted(set(sources)))
+    if role != SOURCE_SYSTEM:
+        if names:
+            raise InvalidInput(f"only {SOURCE_SYSTEM} keys are bound to sources, not {role} keys")
+        return names
+    if not names:
+        raise InvalidInput(f"a {SOURCE_SYSTEM} key needs the source names it may send as")
+    for name in names:
+        if not _plain_source(name):
+            raise InvalidInput(
+                f"bad source name {name!r}: 1 to {MAX_SOURCE_LENGTH} characters without "
+                "spaces or control characters, e.g. core_banking"
+            )
+    return names
+
+
+def _plain_source(name: str) -> bool:
+    return (
+        0 < len(name) <= MAX_SOURCE_LENGTH
+        and unicodedata.normalize("NFKC", name) == name
+        and all(ch.isprintable() and not ch.isspace() for ch in name)
+    )
 
 
 def warn_unknown(roles: Iterable[str]) -> None:

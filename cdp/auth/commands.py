@@ -10,10 +10,11 @@ from typing import Annotated
 import typer
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from cdp.auth import keys
-from cdp.auth.base import KNOWN_ROLES
+from cdp.auth.base import KNOWN_ROLES, SOURCE_SYSTEM
 from cdp.auth.store import create_key, delete_key, find_by_prefix, list_keys, revoke_key
 from cdp.db.engine import Database
 from cdp.runtime import open_database, run_command
@@ -22,6 +23,7 @@ console = Console()
 keys_app = typer.Typer(help="API keys of partner systems and services.", no_args_is_help=True)
 
 DEMO_KEY_NAME = "demo-admin"
+_LIST_COLUMNS = ("name", "role", "sources", "prefix", "created", "expires", "revoked", "last used")
 
 
 def _when(value: datetime | None) -> str:
@@ -39,35 +41,49 @@ def create(
     expires: Annotated[
         str | None, typer.Option("--expires", help="Valid for, e.g. 90d, 12h, 2w; default never.")
     ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source",
+            help=f"A source name a {SOURCE_SYSTEM} key may send records as (repeat for "
+            "several); required for that role, refused for others.",
+        ),
+    ] = None,
 ) -> None:
     """Issue a key and print it once; only its hash is stored."""
+    sources = source or []
 
     async def go() -> str:
         now = datetime.now(UTC)
         valid_for = keys.parse_duration(expires) if expires is not None else None
         async with open_database() as db, db.write_session() as session:
-            _, token = await create_key(session, name, role, now, valid_for)
+            _, token = await create_key(session, name, role, now, valid_for, sources)
         return token
 
     token = run_command(go())
-    console.print(f"created key [bold]{name}[/] (role {role}); it is shown only this once:")
+    bound = f", sources {', '.join(sorted(set(sources)))}" if sources else ""
+    console.print(
+        f"created key [bold]{escape(name)}[/] (role {role}{escape(bound)}); "
+        "it is shown only this once:"
+    )
     print(token)
 
 
 @keys_app.command("list")
 def list_() -> None:
-    """Keys with role, prefix and dates; never the secret."""
+    """Keys with role, bound sources, prefix and dates; never the secret."""
 
     async def go() -> Table:
         async with open_database() as db, db.write_session() as session:
             rows = await list_keys(session)
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-        for column in ("name", "role", "prefix", "created", "expires", "revoked", "last used"):
+        for column in _LIST_COLUMNS:
             table.add_column(column, no_wrap=True)
         for row in rows:
             table.add_row(
-                row.name,
+                escape(row.name),
                 row.role,
+                escape(",".join(row.sources)) or "-",
                 row.prefix,
                 _day(row.created_at),
                 _day(row.expires_at),

@@ -5,6 +5,7 @@ Only the boundary commits (see ``cdp.db.engine``): these functions flush.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdp.auth import keys
-from cdp.auth.base import check_role
+from cdp.auth.base import check_role, check_sources
 from cdp.db.models.security import ApiKey
 from cdp.errors import Conflict, InvalidInput, NotFound
 
@@ -28,19 +29,30 @@ class KeyRecord:
     key_hash: bytes
     expires_at: datetime | None
     revoked_at: datetime | None
+    sources: tuple[str, ...] = ()
 
     def usable_at(self, now: datetime) -> bool:
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
 
 
 async def create_key(
-    session: AsyncSession, name: str, role: str, now: datetime, valid_for: timedelta | None = None
+    session: AsyncSession,
+    name: str,
+    role: str,
+    now: datetime,
+    valid_for: timedelta | None = None,
+    sources: Iterable[str] = (),
 ) -> tuple[ApiKey, str]:
-    """A new key row and the key itself, which is never stored and never shown again."""
+    """A new key row and the key itself, which is never stored and never shown again.
+
+    A ``source_system`` key is bound to the ``sources`` it may send records as
+    (at least one); keys of other roles take none.
+    """
     name = name.strip()
     if not name or len(name) > 100:
         raise InvalidInput("a key name is 1 to 100 characters")
     check_role(role)
+    bound = check_sources(role, sources)
     if await session.scalar(select(ApiKey.id).where(ApiKey.name == name)) is not None:
         raise Conflict(f"a key named {name!r} exists; revoke it or choose another name")
     new = keys.generate()
@@ -49,6 +61,7 @@ async def create_key(
         prefix=new.prefix,
         key_hash=keys.hash_secret(new.secret),
         role=role,
+        sources=list(bound),
         created_at=now,
         expires_at=now + valid_for if valid_for else None,
     )
@@ -92,10 +105,14 @@ async def find_by_prefix(session: AsyncSession, prefix: str) -> KeyRecord | None
                 ApiKey.key_hash,
                 ApiKey.expires_at,
                 ApiKey.revoked_at,
+                ApiKey.sources,
             ).where(ApiKey.prefix == prefix)
         )
     ).one_or_none()
-    return KeyRecord(*row) if row else None
+    if row is None:
+        return None
+    key_id, name, role, key_hash, expires_at, revoked_at, sources = row
+    return KeyRecord(key_id, name, role, key_hash, expires_at, revoked_at, tuple(sources))
 
 
 async def record_use(session: AsyncSession, key_ids: list[int], at: datetime) -> None:

@@ -111,13 +111,21 @@ def _epoch(value: object) -> float:
 
 def _principal(claims: dict[str, Any]) -> Principal:
     subject, roles, advisor_id = claims["sub"], claims.get("roles", []), claims.get("advisor_id")
+    sources = claims.get("sources", [])
     if not isinstance(subject, str) or not subject:
         raise Unauthenticated("The token's subject must be a non-empty string.")
     if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
         raise Unauthenticated("The token's roles claim must be a list of strings.")
+    if not isinstance(sources, list) or not all(isinstance(name, str) for name in sources):
+        raise Unauthenticated("The token's sources claim must be a list of strings.")
     if advisor_id is not None and (isinstance(advisor_id, bool) or not isinstance(advisor_id, int)):
         raise Unauthenticated("The token's advisor_id claim must be an integer.")
     warn_unknown(roles)
     return Principal(
-        subject=subject, kind="jwt", roles=frozenset(roles), advisor_id=advisor_id, claims=claims
+        subject=subject,
+        kind="jwt",
+        roles=frozenset(roles),
+        advisor_id=advisor_id,
+        sources=frozenset(sources),
+        claims=claims,
     )

@@ -2,8 +2,9 @@
 
 Validation, normalisation, identity resolution and quarantine are
 ``cdp.ingest.ingest_batch``'s, unchanged; this service adds what only the API
-needs: a size limit, idempotency keys, customer numbers in the answer and a run
-record so quarantined items can be traced to their request. It writes through the
+needs: the binding of callers to their source names (``senders``), a size limit,
+idempotency keys, customer numbers in the answer and a run record so quarantined
+items can be traced to their request. It writes through the
 caller's session and never commits: the caller's transaction covers the key, the
 run record and the batch together.
 """
@@ -21,6 +22,8 @@ from cdp.ingest.batch import check_source
 from cdp.ingest.columns import check_kind
 from cdp.intake.outcome import ItemOutcome, Submission
 from cdp.intake.repository import IntakeRepository
+from cdp.intake.senders import check_sender
+from cdp.principal import Principal
 
 # Large enough for a source system's usual push, small enough that one request's
 # transaction stays short and its locks are released quickly.
@@ -69,17 +72,23 @@ async def _ingest(
 async def submit_batch(
     session: AsyncWriteSession,
     *,
+    sender: Principal,
     source: str,
     kind: str,
     operation: str,
     rows: Rows,
     idempotency_key: str | None = None,
 ) -> Submission:
-    """Ingest ``rows`` of ``kind`` from ``source``; with a key, at most once.
+    """Ingest ``rows`` of ``kind`` that ``sender`` sends as ``source``; with a key,
+    at most once.
 
+    Whether ``sender`` may send as ``source`` is decided first, before the size,
+    the key or any row is looked at, so a refused batch stores nothing, and keys
+    (scoped to the source) can be neither claimed nor probed by anyone else.
     ``operation`` names the API operation: keys are scoped to (source, operation),
     so one key may be reused across operations without clashing.
     """
+    check_sender(sender, source)
     check_size(len(rows))
     check_kind(kind)
     source = check_source(source)

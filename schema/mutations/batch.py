@@ -1,5 +1,13 @@
 """The one path every source-system mutation takes: a write session around
-``cdp.intake.submit_batch``, committed once at the end."""
+``cdp.intake.submit_batch``, committed once at the end.
+
+The caller's right to write comes before anything else: before the source, the
+batch size, the idempotency key or any item is looked at. It is checked on what
+every item of the kind must set (plus the source a consent records), so an empty
+batch needs the same right as a one-item batch, and on every field the items do
+set. A refused request has opened no transaction and stores nothing; in particular
+it cannot claim an idempotency key a source system will use later.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,7 @@ from typing import Annotated, Any, TypeAlias
 
 import strawberry
 
+from cdp.ingest.columns import COLUMNS
 from cdp.intake import submit_batch
 from schema.mutations.inputs import to_row
 from schema.mutations.results import BatchResult
@@ -32,7 +41,7 @@ IdempotencyKeyArg: TypeAlias = Annotated[
 
 
 # The type whose fields each kind of batch sets.
-_WRITES = {
+WRITES = {
     "customers": "Customer",
     "holdings": "Holding",
     "transactions": "Transaction",
@@ -51,16 +60,24 @@ async def run_batch(
     idempotency_key: str | None,
 ) -> BatchResult:
     """Ingest ``items`` in one transaction: all written, or (on an error) none."""
+    context = info.context
     rows = [to_row(item) for item in items]
     # Columns that are no field of the type (source keys, references) are not checked.
-    info.context.policy.require_write(_WRITES[kind], {column for row in rows for column in row})
-    async with info.context.db.write_session() as session:
+    context.policy.require_write(WRITES[kind], written_columns(kind, rows))
+    async with context.db.write_session() as session:
         submission = await submit_batch(
             session,
+            sender=context.principal,
             source=source,
             kind=kind,
             operation=operation,
             rows=rows,
             idempotency_key=idempotency_key,
         )
-    return BatchResult.of(submission)
+    return BatchResult.of(submission, context.policy)
+
+
+def written_columns(kind: str, rows: Sequence[dict[str, object]]) -> set[str]:
+    """What a batch of ``kind`` writes: every item's required columns, empty batch or
+    not, the source (a consent records it) and whatever the items carry."""
+    return {*COLUMNS[kind].required, "source", *(column for row in rows for column in row)}

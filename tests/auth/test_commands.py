@@ -65,9 +65,28 @@ def test_create_list_revoke(keys_database: None) -> None:
     assert missing.exit_code == 3
 
 
+def test_source_system_keys_are_bound_to_sources(keys_database: None) -> None:
+    args = ["keys", "create", "--name", "crm", "--role", "source_system"]
+    created = runner.invoke(app, [*args, "--source", "crm", "--source", "crm_archive"])
+    assert created.exit_code == 0, created.output
+    assert "sources crm, crm_archive" in created.output
+    runner.invoke(app, ["keys", "create", "--name", "acme", "--role", "partner"])
+
+    listed = runner.invoke(app, ["keys", "list"])
+    assert listed.exit_code == 0, listed.output
+    header, *rows = [line.split() for line in listed.output.splitlines() if line.strip()]
+    assert header[:4] == ["name", "role", "sources", "prefix"]
+    by_name = {row[0]: row for row in rows if row[0] in ("crm", "acme")}
+    assert by_name["crm"][2] == "crm,crm_archive"
+    assert by_name["acme"][2] == "-"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (["--role", "source_system"], "needs the source names"),
+        (["--role", "partner", "--source", "crm"], "only source_system keys"),
+        (["--role", "source_system", "--source", "crm system"], "bad source name"),
         (["--role", "superuser"], "unknown role 'superuser'"),
         (["--role", "partner", "--expires", "90 years"], "bad duration '90 years'"),
         (["--role", "partner", "--expires", "0d"], "bad duration"),

@@ -55,6 +55,41 @@ async def test_names_are_unique_and_roles_known(session: AsyncWriteSession) -> N
         await revoke_key(session, "nobody", NOW)
 
 
+async def test_source_system_keys_carry_their_sources(session: AsyncWriteSession) -> None:
+    row, token = await create_key(
+        session, "crm", "source_system", NOW, sources=["crm", "crm_archive", "crm"]
+    )
+    assert row.sources == ["crm", "crm_archive"]
+    prefix, _ = keys.parse(token) or pytest.fail("malformed key")
+    record = await find_by_prefix(session, prefix)
+    assert record is not None
+    assert record.sources == ("crm", "crm_archive")
+    _, partner = await create_key(session, "acme", "partner", NOW)
+    other = await find_by_prefix(session, (keys.parse(partner) or pytest.fail("malformed key"))[0])
+    assert other is not None
+    assert other.sources == ()
+
+
+@pytest.mark.parametrize(
+    ("role", "sources", "message"),
+    [
+        ("source_system", [], "needs the source names"),
+        ("partner", ["crm"], "only source_system keys"),
+        ("admin", ["crm"], "only source_system keys"),
+        ("source_system", [""], "bad source name"),
+        ("source_system", [" crm"], "bad source name"),
+        ("source_system", ["crm\x00"], "bad source name"),
+        ("source_system", ["ｃｒｍ"], "bad source name"),  # ingestion would fold it
+        ("source_system", ["c" * 33], "bad source name"),
+    ],
+)
+async def test_bad_source_bindings_are_refused(
+    session: AsyncWriteSession, role: str, sources: list[str], message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        await create_key(session, "k", role, NOW, sources=sources)
+
+
 async def test_record_use_only_moves_forward(session: AsyncWriteSession) -> None:
     row, _ = await create_key(session, "acme", "partner", NOW)
     await record_use(session, [row.id], NOW + timedelta(minutes=5))

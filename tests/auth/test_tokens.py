@@ -55,3 +55,12 @@ def test_a_changed_signature_is_checked_afresh(verifier: TokenVerifier) -> None:
     forged = f"{head}.{payload}.{'A' * len(signature)}"
     with pytest.raises(Unauthenticated, match="invalid"):
         verifier.verify(forged)
+
+
+def test_the_sources_claim_binds_a_token(verifier: TokenVerifier) -> None:
+    bound = verifier.verify(mint_token(["source_system"], sources=["crm", "crm"]))
+    assert bound.sources == {"crm"}
+    assert verifier.verify(mint_token(["source_system"], subject="other")).sources == set()
+    for claim in ("crm", [1], {"crm": True}):
+        with pytest.raises(Unauthenticated, match="sources claim"):
+            verifier.verify(mint_token(["source_system"], subject=f"bad-{claim}", sources=claim))

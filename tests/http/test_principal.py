@@ -57,3 +57,15 @@ async def test_api_key_principal_reaches_the_context(
     assert context.principal.roles == {"partner"}
     assert context.principal.key_id == row.id
     assert context.principal.advisor_id is None
+
+
+async def test_a_source_system_key_brings_its_sources(
+    app_client: AppClient, contexts: list[Context], session: AsyncWriteSession
+) -> None:
+    _, token = await create_key(session, "crm", "source_system", datetime.now(UTC), sources=["crm"])
+    await session.commit()
+    async with app_client(headers=bearer(token)) as client:
+        await client.post("/graphql", json={"query": "{ __typename }"})
+    [context] = contexts
+    assert context.principal.roles == {"source_system"}
+    assert context.principal.sources == {"crm"}

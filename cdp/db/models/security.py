@@ -20,6 +20,8 @@ class ApiKey(Base):
     prefix: Mapped[str] = mapped_column(String(16), unique=True)
     key_hash: Mapped[bytes] = mapped_column(LargeBinary)
     role: Mapped[str] = mapped_column(String(32))
+    # The source names a source-system key may send records as (empty: none).
+    sources: Mapped[list[str]] = mapped_column(ARRAY(String(32)), server_default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

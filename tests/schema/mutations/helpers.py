@@ -30,6 +30,11 @@ RECORD_INTERACTIONS = document("recordInteractions", "interactions", "Interactio
 SET_CONSENTS = document("setConsents", "consents", "ConsentInput")
 
 
+def for_sources(document: str) -> str:
+    """``document`` without customer numbers, which source systems may not read."""
+    return document.replace(" customerNo", "")
+
+
 def camel(row: dict[str, Any]) -> dict[str, Any]:
     """An import row (snake_case columns) as a GraphQL input object."""
 
@@ -75,3 +80,22 @@ def error_code(body: dict[str, Any]) -> str:
 async def count(db: Database, table: str) -> int:
     async with db.read_session() as session:
         return int((await session.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one())
+
+
+async def fingerprint(db: Database) -> dict[str, str]:
+    """A digest of every table's contents: any row written, changed or removed shows."""
+    async with db.read_session() as session:
+        tables = (
+            await session.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version' ORDER BY tablename"
+                )
+            )
+        ).scalars()
+        union = " UNION ALL ".join(
+            f"SELECT '{t}', md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), '')) "
+            f'FROM "{t}" r'
+            for t in tables
+        )
+        return {str(t): str(d) for t, d in (await session.execute(text(union))).all()}

@@ -99,18 +99,21 @@ async def world(session: AsyncWriteSession) -> World:
 @pytest.fixture
 async def as_role(app_client: AppClient, world: World) -> AsyncIterator[Any]:
     """``await as_role("partner")`` → an ``Api`` for that role (the advisor role is
-    the world's advisor)."""
+    the world's advisor; ``sources=`` the source names a source system may send as)."""
     from contextlib import AsyncExitStack
 
     async with AsyncExitStack() as stack:
 
-        async def open_api(*roles: str, purpose: str | None = None) -> Api:
+        async def open_api(
+            *roles: str, purpose: str | None = None, sources: Sequence[str] = ()
+        ) -> Api:
             advisor_id = world.advisor.id if "advisor" in roles else None
             client = await stack.enter_async_context(
                 app_client(
                     roles=list(roles),
                     advisor_id=advisor_id,
                     subject=f"test-{roles[0]}",
+                    claims={"sources": list(sources)},
                     rate_limit_enabled=False,
                 )
             )

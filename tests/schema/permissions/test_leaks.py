@@ -229,7 +229,7 @@ async def test_writes_need_the_write_decision(
     marketer = await (await as_role("marketer")).raw(document)
     assert _code(marketer) == "FORBIDDEN"
     assert "Customer.name" in marketer["errors"][0]["message"]
-    source = await (await as_role("source_system")).data(document)
+    source = await (await as_role("source_system", sources=["crm"])).data(document)
     assert source["upsertCustomers"]["counts"]["created"] == 1
     assert await create_customer(session)  # the session is still usable
 
