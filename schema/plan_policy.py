@@ -39,6 +39,7 @@ from policies.consent import PARTNER_SHARING
 from policies.language import UNRESTRICTED, Decision
 from policies.masking import Masker
 from schema.permissions import DENIED, Entity, FieldPolicy
+from schema.relay import audience_of
 
 _BACKREF = "strawberry-definition"
 
@@ -164,6 +165,7 @@ class PlanPolicy(FieldPolicy):
         self.rules = rules
         self.principal = principal
         self.version = rules.plan.version
+        self.audience = audience_of(rules.plan.roles)
         self._scopes: dict[Entity, ColumnElement[bool] | None] = {}
 
     def project(self, type_name: str, values: dict[str, Any]) -> dict[str, Any]:
