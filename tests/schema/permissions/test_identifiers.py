@@ -76,9 +76,7 @@ async def test_global_ids_differ_per_role_and_resolve_only_for_it(
                 assert _code(body) == "BAD_USER_INPUT", (role, other)
 
 
-async def test_the_same_role_set_shares_ids_across_callers(
-    app_client: Any, world: World
-) -> None:
+async def test_the_same_role_set_shares_ids_across_callers(app_client: Any, world: World) -> None:
     # Two callers of the same role set get the same ID for the same row.
     document = "{ advisors(first: 1) { nodes { id employeeNo } } }"
     async with (

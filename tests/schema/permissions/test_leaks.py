@@ -170,7 +170,8 @@ async def test_nested_lists_stay_in_scope(
 async def test_global_ids_and_lookups_do_not_reach_out_of_scope(as_role: Any, world: World) -> None:
     advisor = await as_role("advisor")
     node = await advisor.data(
-        "query($id: ID!) { node(id: $id) { id } }", id=id_for(["advisor"], "Customer", world.stranger.id)
+        "query($id: ID!) { node(id: $id) { id } }",
+        id=id_for(["advisor"], "Customer", world.stranger.id),
     )
     assert node["node"] is None
     # Hidden and missing customers get the same answer, so the message tells nothing.

@@ -25,7 +25,7 @@ FRIEND = """
 
 def _node(data: dict[str, Any], customer_no: str) -> dict[str, Any]:
     [node] = [n for n in data["customers"]["nodes"] if n["customerNo"] == customer_no]
-    return node
+    return dict(node)
 
 
 def _errors_at(body: dict[str, Any], prefix: list[Any]) -> dict[tuple[Any, ...], str]:
