@@ -173,7 +173,12 @@ class Query(PolicyQueryMixin, AuditQueryMixin):
                 return await repo.count(categories=categories, scope=scope)
 
         return connection(
-            page, nodes, PRODUCT_ORDERING, count, with_edges=_nodes(info)[1], audience=ctx.policy.audience
+            page,
+            nodes,
+            PRODUCT_ORDERING,
+            count,
+            with_edges=_nodes(info)[1],
+            audience=ctx.policy.audience,
         )
 
     @strawberry.field(description="Households, by household number, a page at a time.")
@@ -231,7 +236,12 @@ class Query(PolicyQueryMixin, AuditQueryMixin):
                 return await repo.count(branches=branches, scope=scope)
 
         return connection(
-            page, nodes, ADVISOR_ORDERING, count, with_edges=_nodes(info)[1], audience=ctx.policy.audience
+            page,
+            nodes,
+            ADVISOR_ORDERING,
+            count,
+            with_edges=_nodes(info)[1],
+            audience=ctx.policy.audience,
         )
 
     @strawberry.field(
