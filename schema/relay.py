@@ -23,6 +23,7 @@ cannot be joined with another's, and a value minted for one role set is
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -46,7 +47,8 @@ class Node:
 
 def audience_of(roles: Iterable[str]) -> bytes:
     """The context global IDs and cursors of callers with ``roles`` are sealed under."""
-    return ("cdp:roles:" + ",".join(sorted(set(roles)))).encode()
+    # JSON: unambiguous whatever a role's name holds (a token's roles are not vetted).
+    return b"cdp:roles:" + json.dumps(sorted(set(roles))).encode()
 
 
 def _context(kind: bytes, audience: bytes) -> bytes:
