@@ -39,7 +39,8 @@ def _derive(master: bytes, purpose: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
 
 
-@dataclass(frozen=True)
+# Compared and hashed by identity: one per master key, and cheap to key caches by.
+@dataclass(frozen=True, eq=False)
 class Cipher:
     """Encrypts, decrypts and hashes personal identifiers with keys from one master key."""
 

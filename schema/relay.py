@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry.relay import PageInfo
 
 from cdp import keyset
-from cdp.crypto import get_cipher
+from cdp.crypto import Cipher, get_cipher
 from cdp.errors import InvalidInput
 
 T = TypeVar("T")
@@ -56,8 +57,14 @@ def _context(kind: bytes, audience: bytes) -> bytes:
 
 
 def global_id(type_name: str, pk: int, audience: bytes) -> strawberry.ID:
-    token = get_cipher().seal(f"{type_name}:{pk}".encode(), _context(b"gid", audience))
-    return strawberry.ID(token)
+    return _sealed_id(get_cipher(), type_name, pk, audience)
+
+
+# Sealing costs a few µs; catalogue rows (products, advisors) recur on every page.
+# Keyed by the cipher too, so that another master key never meets an old ID.
+@lru_cache(maxsize=16384)
+def _sealed_id(cipher: Cipher, type_name: str, pk: int, audience: bytes) -> strawberry.ID:
+    return strawberry.ID(cipher.seal(f"{type_name}:{pk}".encode(), _context(b"gid", audience)))
 
 
 def parse_global_id(value: str, audience: bytes, expected: str | None = None) -> tuple[str, int]:
