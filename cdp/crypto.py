@@ -7,7 +7,10 @@ phone index. Two more uses share the master key: pseudonymous customer ids for
 partner systems (a keyed hash of the internal id: stable, and without the key
 neither reversible nor linkable to the id), and sealed pagination cursors
 (deterministic AES-SIV, so a cursor reveals nothing of the sort key it carries and
-cannot be forged, yet the same position always has the same cursor). Every sub-key
+cannot be forged, yet the same position always has the same cursor); global IDs
+are sealed the same way. A sealed token can be bound to a context (the caller's
+role set): each context seals under a key of its own, so one context's tokens
+neither open under nor compare with another's. Every sub-key
 is derived from the one master key with HKDF, so an operator manages a single secret.
 """
 
@@ -36,7 +39,8 @@ def _derive(master: bytes, purpose: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
 
 
-@dataclass(frozen=True)
+# Compared and hashed by identity: one per master key, and cheap to key caches by.
+@dataclass(frozen=True, eq=False)
 class Cipher:
     """Encrypts, decrypts and hashes personal identifiers with keys from one master key."""
 
@@ -48,6 +52,8 @@ class Cipher:
     _hash: HMAC
     _pseudonym: HMAC
     _seal: AESSIV
+    # The key context keys are derived from (``seal`` with a context).
+    _seal_root: bytes
 
     @classmethod
     def from_master_key(cls, master: bytes) -> Cipher:
@@ -58,7 +64,11 @@ class Cipher:
             hmac_new(_derive(master, b"cdp:hash:v1"), digestmod="sha256"),
             hmac_new(_derive(master, b"cdp:pseudonym:v1"), digestmod="sha256"),
             AESSIV(_derive(master, b"cdp:seal:v1") + _derive(master, b"cdp:seal-mac:v1")),
+            _derive(master, b"cdp:seal-context:v1"),
         )
+
+    def _sealer(self, context: bytes) -> AESSIV:
+        return self._seal if not context else _context_sealer(self._seal_root, context)
 
     def encrypt(self, plaintext: str) -> bytes:
         nonce = os.urandom(_NONCE_BYTES)
@@ -79,18 +89,30 @@ class Cipher:
         h.update(b"%d" % customer_id)
         return "P" + h.digest()[:10].hex()
 
-    def seal(self, data: bytes) -> str:
+    def seal(self, data: bytes, context: bytes = b"") -> str:
         """``data`` encrypted and authenticated, as URL-safe base64 without padding.
-        Deterministic: equal data gives equal tokens (a cursor is a position)."""
-        return base64.urlsafe_b64encode(self._seal.encrypt(data, None)).decode().rstrip("=")
+        Deterministic: equal data gives equal tokens (a cursor is a position).
+        A non-empty ``context`` (a role set, say) seals under a key of its own: the
+        token opens only under the same context, and equal data sealed under two
+        contexts gives unrelated tokens."""
+        sealed = self._sealer(context).encrypt(data, None)
+        return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
 
-    def unseal(self, token: str) -> bytes:
-        """The data of a token from ``seal``; ``ValueError`` for anything else."""
+    def unseal(self, token: str, context: bytes = b"") -> bytes:
+        """The data of a token from ``seal`` under the same ``context``; ``ValueError``
+        for anything else."""
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-            return self._seal.decrypt(raw, None)
+            return self._sealer(context).decrypt(raw, None)
         except (ValueError, InvalidTag) as exc:
             raise ValueError("not a sealed token") from exc
+
+
+@lru_cache(maxsize=256)
+def _context_sealer(root: bytes, context: bytes) -> AESSIV:
+    """One AES-SIV key per context, derived once: a key per context rather than the
+    context as associated data, which would double the cost of every sealed ID."""
+    return AESSIV(HKDF(algorithm=hashes.SHA256(), length=64, salt=None, info=context).derive(root))
 
 
 def load_master_key(settings: Settings) -> bytes:

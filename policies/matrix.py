@@ -74,6 +74,15 @@ def render(lines: Sequence[PolicyLine], fields: Collection[str]) -> str:
         "Field permissions say which fields a role may see, not which values: the",
         "selection of tag keys shared with partners and the consent gates for",
         "profiling and marketing are applied on top of this matrix.",
+        "",
+        "Row scopes narrow some allowed fields further, per row: every count and sum",
+        "(`totalCount`, `Product.holderCount`, `Advisor.customerCount`, `Customer.aum`,",
+        "`Household.aum`, `CategoryAmount.amount`) covers only rows in the caller's",
+        "scope; `Household.name` (made of the head's name) and the relations to the",
+        "head (`Customer.householdRelation`, `HouseholdMember.relation`) are denied",
+        "unless every member of the household is in scope, and `Household.name` is",
+        "never shown more clearly than `Customer.name`. `node(id)` refuses a type whose",
+        "`id` the role may not read; global IDs and cursors are sealed per role set.",
     ]
     header = "| field | " + " | ".join(f"`{r}`" for r in roles) + " |"
     rule = "|---" * (len(roles) + 1) + "|"

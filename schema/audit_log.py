@@ -40,14 +40,16 @@ def require_audit_reader(info: Info) -> None:
         raise Forbidden("only auditors and administrators may read the audit log")
 
 
-def encode_cursor(cursor: AuditCursor) -> str:
-    """The position as an opaque, sealed cursor, like every cursor of the API."""
-    return seal_cursor(json.dumps([_CURSOR_KIND, cursor.occurred_at.isoformat(), cursor.id]))
+def encode_cursor(cursor: AuditCursor, audience: bytes) -> str:
+    """The position as an opaque cursor sealed for ``audience``, like every cursor of
+    the API."""
+    position = json.dumps([_CURSOR_KIND, cursor.occurred_at.isoformat(), cursor.id])
+    return seal_cursor(position, audience)
 
 
-def decode_cursor(value: str) -> AuditCursor:
+def decode_cursor(value: str, audience: bytes) -> AuditCursor:
     """The position ``value`` names; ``BAD_USER_INPUT`` for anything else."""
-    opened = open_cursor(value)
+    opened = open_cursor(value, audience)
     try:
         kind, at, pk = json.loads(opened or "")
         occurred_at = datetime.fromisoformat(at)
@@ -75,9 +77,9 @@ def _entry(row: AuditRow, numbers: dict[int, str], policy: FieldPolicy) -> Audit
 
 
 def _connection(
-    page: AuditPage, entries: list[AuditEntry], after: str | None, count: Count
+    page: AuditPage, entries: list[AuditEntry], after: str | None, count: Count, audience: bytes
 ) -> Connection[AuditEntry]:
-    cursors = [encode_cursor(AuditCursor(r.occurred_at, r.id)) for r in page.rows]
+    cursors = [encode_cursor(AuditCursor(r.occurred_at, r.id), audience) for r in page.rows]
     return Connection(
         edges=[Edge(cursor=c, node=e) for c, e in zip(cursors, entries, strict=True)],
         nodes=entries,
@@ -122,7 +124,8 @@ class AuditQueryMixin:
             raise InvalidInput(
                 f"first must be between 1 and {ctx.settings.max_page_size}", argument="first"
             )
-        position = decode_cursor(after) if after is not None else None
+        audience = ctx.policy.audience
+        position = decode_cursor(after, audience) if after is not None else None
         repo = AuditRepository(ctx.session)
         wanted = filter or AuditLogFilter()
         ctx.policy.require_filter("AuditEntry", wanted.fields_used())
@@ -133,7 +136,7 @@ class AuditQueryMixin:
             criteria = wanted.to_domain(customer_id)
             if wanted.customer_no is not None and customer_id is None:
                 # An unknown customer was read by nobody.
-                return _connection(AuditPage([], None), [], after, _none)
+                return _connection(AuditPage([], None), [], after, _none, audience)
             page = await repo.search(criteria, after=position, limit=size)
             numbers = await repo.customer_numbers(i for r in page.rows for i in r.customer_ids)
 
@@ -142,4 +145,4 @@ class AuditQueryMixin:
                 return await repo.count(criteria)
 
         entries = [_entry(r, numbers, ctx.policy) for r in page.rows]
-        return _connection(page, entries, after, count)
+        return _connection(page, entries, after, count, audience)

@@ -31,6 +31,9 @@ Two decisions are made per request, both by the ``FieldPolicy`` in the context:
 Fields with a resolver of their own (paged histories, counts) cannot be replaced
 in ``project``; their resolvers call ``require_read`` first.
 
+``audience`` names the caller's role set: global IDs and cursors are sealed under
+it (``schema.relay``), so they are per role set.
+
 ``in_clear`` says which fields the caller reads unmasked; reads of sensitive
 fields in clear are audited (``policies.sensitive``).
 
@@ -66,6 +69,9 @@ class FieldPolicy:
     """Allows everything; subclasses override what they restrict."""
 
     version = "allow-all"
+    # What global IDs and cursors are sealed under (``schema.relay``): the role set,
+    # so that one role set's values neither open nor compare with another's.
+    audience = b"cdp:allow-all"
 
     def project(self, type_name: str, values: dict[str, Any]) -> dict[str, Any]:
         """The values of one ``type_name`` object the caller may see (may mutate ``values``)."""

@@ -18,7 +18,10 @@ Row scopes become SQL predicates here, where the tables are known:
 
 A role set sees the union of its scopes and none without any. Households and
 advisors are in scope when one of their customers is; products are a catalogue
-and open to every role that has a scope at all.
+and open to every role that has a scope at all. What a household says about all
+of its members (its name, the relations) needs every member in scope, which the
+assembler decides per row (``schema.dataloaders.assemble``). Global IDs and
+cursors are sealed per role set (``audience``, see ``schema.relay``).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from policies.consent import PARTNER_SHARING
 from policies.language import UNRESTRICTED, Decision
 from policies.masking import Masker
 from schema.permissions import DENIED, Entity, FieldPolicy
+from schema.relay import audience_of
 
 _BACKREF = "strawberry-definition"
 
@@ -164,6 +168,7 @@ class PlanPolicy(FieldPolicy):
         self.rules = rules
         self.principal = principal
         self.version = rules.plan.version
+        self.audience = audience_of(rules.plan.roles)
         self._scopes: dict[Entity, ColumnElement[bool] | None] = {}
 
     def project(self, type_name: str, values: dict[str, Any]) -> dict[str, Any]:

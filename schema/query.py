@@ -58,6 +58,7 @@ def _window(
         last=last,
         before=before,
         max_size=info.context.settings.max_page_size,
+        audience=info.context.policy.audience,
     )
 
 
@@ -117,7 +118,7 @@ class Query(PolicyQueryMixin, AuditQueryMixin):
             order_by.to_ordering() if order_by else customer_ordering(CustomerSort.CUSTOMER_NO)
         )
         win = _window(info, ordering, first, after, last, before)
-        where = filter.to_domain() if filter else None
+        where = filter.to_domain(ctx.policy.audience) if filter else None
         fctx = FilterContext(ctx.settings, ctx.today)
         scope = ctx.policy.scope("customer")
         repo = CustomerRepository(ctx.session)
@@ -137,7 +138,9 @@ class Query(PolicyQueryMixin, AuditQueryMixin):
             async with ctx.lock:
                 return await repo.count(where=where, filter_context=fctx, scope=scope)
 
-        return connection(page, nodes, ordering, count, with_edges=edges)
+        return connection(
+            page, nodes, ordering, count, with_edges=edges, audience=ctx.policy.audience
+        )
 
     @strawberry.field(description="The product shelf, by product code, a page at a time.")
     async def products(
@@ -169,7 +172,14 @@ class Query(PolicyQueryMixin, AuditQueryMixin):
             async with ctx.lock:
                 return await repo.count(categories=categories, scope=scope)
 
-        return connection(page, nodes, PRODUCT_ORDERING, count, with_edges=_nodes(info)[1])
+        return connection(
+            page,
+            nodes,
+            PRODUCT_ORDERING,
+            count,
+            with_edges=_nodes(info)[1],
+            audience=ctx.policy.audience,
+        )
 
     @strawberry.field(description="Households, by household number, a page at a time.")
     async def households(
@@ -195,7 +205,9 @@ class Query(PolicyQueryMixin, AuditQueryMixin):
             async with ctx.lock:
                 return await repo.count(scope=scope)
 
-        return connection(page, nodes, HOUSEHOLD_ORDERING, count, with_edges=edges)
+        return connection(
+            page, nodes, HOUSEHOLD_ORDERING, count, with_edges=edges, audience=ctx.policy.audience
+        )
 
     @strawberry.field(description="Advisors, by employee number, a page at a time.")
     async def advisors(
@@ -223,7 +235,14 @@ class Query(PolicyQueryMixin, AuditQueryMixin):
             async with ctx.lock:
                 return await repo.count(branches=branches, scope=scope)
 
-        return connection(page, nodes, ADVISOR_ORDERING, count, with_edges=_nodes(info)[1])
+        return connection(
+            page,
+            nodes,
+            ADVISOR_ORDERING,
+            count,
+            with_edges=_nodes(info)[1],
+            audience=ctx.policy.audience,
+        )
 
     @strawberry.field(
         description="Any object by its global ID; null when it does not exist or is not visible."

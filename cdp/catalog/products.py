@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdp import keyset
 from cdp.db.engine import any_of, read
-from cdp.db.models import Holding, Product
+from cdp.db.models import Customer, Holding, Product
 from cdp.keyset import AnyRow
 
 PRODUCT_COLUMNS = (
@@ -63,11 +63,19 @@ class ProductRepository:
         condition = any_of(Product.id, ids) if scope is None else any_of(Product.id, ids) & scope
         return (await read(self.session, select(*PRODUCT_COLUMNS).where(condition))).all()
 
-    async def holder_counts(self, product_ids: Sequence[int]) -> dict[int, int]:
-        """Distinct customers holding each product (products nobody holds are absent)."""
+    async def holder_counts(
+        self, product_ids: Sequence[int], *, customer_scope: ColumnElement[bool] | None = None
+    ) -> dict[int, int]:
+        """Distinct golden customers holding each product, within the caller's customer
+        scope (products nobody in it holds are absent): the customers a list of
+        holders would show."""
+        condition = any_of(Holding.product_id, product_ids) & (Customer.status != "merged")
+        if customer_scope is not None:
+            condition = condition & customer_scope
         stmt = (
             select(Holding.product_id, func.count(distinct(Holding.customer_id)))
-            .where(any_of(Holding.product_id, product_ids))
+            .join(Customer, Customer.id == Holding.customer_id)
+            .where(condition)
             .group_by(Holding.product_id)
         )
         return {pid: n for pid, n in (await read(self.session, stmt)).all()}

@@ -3,7 +3,10 @@
 A household's AUM is the sum over its members' holdings. Member lists and the AUM
 take the customer row scope, so a member the caller may not see is left out
 rather than leaked through the household (by name, or as the difference between
-the household's AUM and the visible members' AUM).
+the household's AUM and the visible members' AUM). Every household row also says
+whether the scope holds all of its members (``complete``): what describes the
+family as a whole (its name, made of the head's name, and the members' relations
+to the head) is only for callers who see everyone in it.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, exists, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdp import keyset
@@ -35,6 +38,20 @@ def household_aum(customer_scope: Scope = None) -> ColumnElement[Any]:
     return stmt.correlate(Household).scalar_subquery()
 
 
+def household_complete(customer_scope: Scope = None) -> ColumnElement[bool]:
+    """Whether every member of the household is within ``customer_scope``."""
+    if customer_scope is None:
+        return true()
+    hidden = (
+        select(HouseholdMember.customer_id)
+        .join(Customer, Customer.id == HouseholdMember.customer_id)
+        # IS NOT TRUE: a scope that is NULL for a member (no advisor) hides it too.
+        .where(HouseholdMember.household_id == Household.id, customer_scope.is_not(true()))
+        .correlate(Household)
+    )
+    return ~exists(hidden)
+
+
 def household_columns(customer_scope: Scope = None) -> tuple[Any, ...]:
     return (
         Household.id,
@@ -42,6 +59,7 @@ def household_columns(customer_scope: Scope = None) -> tuple[Any, ...]:
         Household.name,
         Household.created_at,
         household_aum(customer_scope).label("aum"),
+        household_complete(customer_scope).label("complete"),
     )
 
 

@@ -81,6 +81,7 @@ async def _page(
         last=None,
         before=None,
         max_size=ctx.settings.max_page_size,
+        audience=ctx.policy.audience,
     )
     page = await getattr(ctx.loaders, activity.name).load((customer_id, q, win))
     nodes = [activity.build(r, ctx.policy) for r in page.rows]
@@ -89,7 +90,9 @@ async def _page(
         return int(await ctx.loaders.activity_counts.load((activity.name, customer_id, q)))
 
     edges = "edges" in selection_of(info)
-    return connection(page, nodes, activity.ordering, count, with_edges=edges)
+    return connection(
+        page, nodes, activity.ordering, count, audience=ctx.policy.audience, with_edges=edges
+    )
 
 
 async def transactions_page(

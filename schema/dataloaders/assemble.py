@@ -6,6 +6,14 @@ statement, whatever the list's length), then the objects are built with those
 relations as plain attributes. Nested customers (household members, referrals)
 are assembled the same way, one level at a time, so the number of statements
 grows with the depth of the query, never with the number of objects.
+
+A nested object is scoped and projected as if it were queried directly: nested
+customers come from loaders that take the customer row scope and are projected as
+customers. A household is about every person in it, so what describes the family
+as a whole — its name, which is made of the head's name, and each member's
+relation to the head — is denied (``FORBIDDEN_FIELD``) unless the caller sees
+every member (``complete``), and the name is read as a customer's name would be
+(masked or denied with ``Customer.name``).
 """
 
 from __future__ import annotations
@@ -15,6 +23,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+import strawberry
+
 from cdp.crypto import get_cipher
 from cdp.customers.tiers import RISK_LABELS, age_on, assessment_cutoff, tier_for
 from cdp.keyset import AnyRow
@@ -23,12 +33,16 @@ from schema.dataloaders import rows as build
 from schema.dataloaders.holdings import holding_columns
 from schema.dataloaders.lookahead import Selection
 from schema.dataloaders.sensitive import note_customers
+from schema.permissions import DENIED
 from schema.relay import global_id
 from schema.types.category_amount import CategoryAmount
 from schema.types.customer import Customer
 from schema.types.household import Household
 from schema.types.household_member import HouseholdMember
 from schema.types.referral import Referral
+
+# The ``id`` of a customer whose ``id`` the query does not select (never read).
+_UNSELECTED = strawberry.ID("")
 
 # Customer fields read from the row as they are: (field, column).
 _CUSTOMER_COLUMNS = (
@@ -65,6 +79,7 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
     id_at = at["id"]
     ids = [r[id_at] for r in rows]
     relations: dict[str, list[Any]] = {}
+    incomplete: set[int] = set()
 
     def wanted(graphql_name: str, field: str) -> bool:
         return graphql_name in sel and policy.wants("Customer", field)
@@ -82,6 +97,10 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
         built = {h.pk: h for h in await households(ctx, found, sel.at("household"))}
         relations["household"] = [built[m.id] if m else None for m in memberships]
         relations["household_relation"] = [m.relation if m else None for m in memberships]
+        # Whom a relation relates the customer to is a member too: shown like the
+        # household's name, only when every member is in scope (denied after
+        # projection, so that no masker ever sees the denial).
+        incomplete = {i for i, m in enumerate(memberships) if m is not None and not m.complete}
     if wanted("referredBy", "referred_by"):
         referrers = await loaders.referrers.load_many(ids)
         relations["referred_by"] = await _referrals(ctx, referrers, sel.at("referredBy"))
@@ -107,8 +126,9 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
     id_numbers = wanted("idNumber", "id_number")
     id_number_at = at["id_number_enc"]
     pseudonyms = wanted("pseudonymousId", "pseudonymous_id")
+    with_ids = "id" in sel
 
-    settings, today = ctx.settings, ctx.today
+    settings, today, audience = ctx.settings, ctx.today, policy.audience
     cutoff = assessment_cutoff(today)
     born_at, risk_at, assessed_at, aum_at = (
         at[name] for name in ("birth_date", "risk_level", "risk_assessed_at", "aum")
@@ -120,7 +140,8 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
         born, risk, assessed, aum = r[born_at], r[risk_at], r[assessed_at], r[aum_at]
         pk = ids[i]
         values: dict[str, Any] = {name: r[j] for name, j in columns}
-        values["id"] = global_id("Customer", pk)
+        # Sealed only when selected: a few µs per row, like decrypting.
+        values["id"] = global_id("Customer", pk, audience) if with_ids else _UNSELECTED
         values["pk"] = pk
         values["age"] = age_on(born, today) if born is not None else None
         values["risk_level_label"] = RISK_LABELS.get(risk) if risk is not None else None
@@ -134,7 +155,10 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
             values["pseudonymous_id"] = cipher.pseudonym(pk)
         for name, per_row in relations.items():
             values[name] = per_row[i]
-        out.append(Customer(**policy.project("Customer", values)))
+        projected = policy.project("Customer", values)
+        if i in incomplete:
+            projected["household_relation"] = DENIED
+        out.append(Customer(**projected))
     note_customers(ctx, sel, ids)
     return out
 
@@ -149,17 +173,18 @@ async def households(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> li
         lists = await ctx.loaders.household_members.load_many([r.id for r in unique])
         flat = [m for ms in lists for m in ms]
         people = await customers(ctx, flat, sel.at("members", "customer"))
-        built = [
-            HouseholdMember(
-                **ctx.policy.project("HouseholdMember", {"relation": m.relation, "customer": c})
-            )
-            for m, c in zip(flat, people, strict=True)
-        ]
+        complete = {r.id: r.complete for r in unique}
+        built = []
+        for m, c in zip(flat, people, strict=True):
+            values = ctx.policy.project("HouseholdMember", {"relation": m.relation, "customer": c})
+            if not complete[m.household_id]:
+                values["relation"] = DENIED
+            built.append(HouseholdMember(**values))
         members = _regroup(lists, built)
     by_id = {}
     for r, ms in zip(unique, members, strict=True):
         values = {
-            "id": global_id("Household", r.id),
+            "id": global_id("Household", r.id, ctx.policy.audience),
             "pk": r.id,
             "household_no": r.household_no,
             "name": r.name,
@@ -167,7 +192,14 @@ async def households(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> li
             "aum": r.aum,
             "members": ms,
         }
-        by_id[r.id] = Household(**ctx.policy.project("Household", values))
+        projected = ctx.policy.project("Household", values)
+        name = projected["name"]
+        if not r.complete:
+            projected["name"] = DENIED
+        elif name is not None and name is not DENIED:
+            # The head's name: shown no more than the caller sees customers' names.
+            projected["name"] = ctx.policy.project("Customer", {"name": name})["name"]
+        by_id[r.id] = Household(**projected)
     return [by_id[r.id] for r in rows]
 
 

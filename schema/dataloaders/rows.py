@@ -51,7 +51,7 @@ def product(
     at = at if at is not None else positions(row)
     pk = row[at[prefix + "id"]]
     values = {name: row[at[prefix + name]] for name in _PRODUCT_FIELDS}
-    values["id"] = global_id("Product", pk)
+    values["id"] = global_id("Product", pk, policy.audience)
     values["pk"] = pk
     values["risk_rating_label"] = f"R{values['risk_rating']}"
     return Product(**policy.project("Product", values))
@@ -110,7 +110,7 @@ def consent(row: AnyRow, policy: FieldPolicy) -> Consent:
 
 def advisor(row: AnyRow, policy: FieldPolicy) -> Advisor:
     values = {
-        "id": global_id("Advisor", row.id),
+        "id": global_id("Advisor", row.id, policy.audience),
         "pk": row.id,
         "employee_no": row.employee_no,
         "name": row.name,

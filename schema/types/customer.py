@@ -95,7 +95,9 @@ class Customer(Node):
         strawberry.field(default=None, description="The customer's household, if any.")
     )
     household_relation: str | None = strawberry.field(
-        default=None, description="Relation to the head of the household, if in one."
+        default=None,
+        description="Relation to the head of the household, if in one; shown only to "
+        "callers who see every member of the household.",
     )
     referred_by: Annotated[Referral, strawberry.lazy("schema.types.referral")] | None = (
         strawberry.field(default=None, description="Who referred this customer, if anyone.")

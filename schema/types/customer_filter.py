@@ -87,7 +87,9 @@ class CustomerFilter:
             used |= nested.fields_used(depth + 1)
         return used
 
-    def to_domain(self, depth: int = 0) -> filters.CustomerFilter:
+    def to_domain(self, audience: bytes, depth: int = 0) -> filters.CustomerFilter:
+        """The domain filter; ``audience`` is the caller's, which ``advisors`` IDs were
+        minted for."""
         if depth > MAX_NESTING:
             raise InvalidInput(f"filters nest at most {MAX_NESTING} levels deep", argument="filter")
         if self.holds_categories:
@@ -98,15 +100,15 @@ class CustomerFilter:
                     argument="holdsCategories",
                 )
         return filters.CustomerFilter(
-            all_of=tuple(f.to_domain(depth + 1) for f in self.and_ or ()),
-            any_of=tuple(f.to_domain(depth + 1) for f in self.or_ or ()),
-            negate=self.not_.to_domain(depth + 1) if self.not_ else None,
+            all_of=tuple(f.to_domain(audience, depth + 1) for f in self.and_ or ()),
+            any_of=tuple(f.to_domain(audience, depth + 1) for f in self.or_ or ()),
+            negate=self.not_.to_domain(audience, depth + 1) if self.not_ else None,
             tiers=_tuple(self.tiers),
             risk_levels=_tuple(self.risk_levels),
             cities=_tuple(self.cities),
             provinces=_tuple(self.provinces),
             advisor_ids=_tuple(
-                [parse_global_id(a, "Advisor")[1] for a in self.advisors]
+                [parse_global_id(a, audience, "Advisor")[1] for a in self.advisors]
                 if self.advisors is not None
                 else None
             ),

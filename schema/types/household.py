@@ -13,7 +13,10 @@ from schema.types.household_member import HouseholdMember
 class Household(Node):
     pk: strawberry.Private[int]
     household_no: str | None = strawberry.field(description="Household number, unique.")
-    name: str | None = strawberry.field(description="Display name.")
+    name: str | None = strawberry.field(
+        description="Display name, usually made of the head's name: shown only to callers "
+        "who see every member, and no clearer than they see customers' names."
+    )
     created_at: datetime | None = strawberry.field(description="When the household was recorded.")
     aum: Decimal | None = strawberry.field(description="Assets under management of all members.")
     members: list[HouseholdMember] | None = strawberry.field(

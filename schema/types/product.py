@@ -31,7 +31,7 @@ class Product(Node):
     status: str | None = strawberry.field(description="on_sale, suspended or closed.")
     launched_at: date | None = strawberry.field(description="Launch date.")
 
-    @strawberry.field(description="How many customers hold this product.")
+    @strawberry.field(description="How many customers (visible to the caller) hold this product.")
     async def holder_count(self, info: Info) -> int | None:
         info.context.policy.require_read("Product", "holderCount")
         return await info.context.loaders.holder_counts.load(self.pk)

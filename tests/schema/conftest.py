@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
 import pytest
+import strawberry
+
+from schema.relay import audience_of, global_id
+from tests.conftest import ADMIN
 
 
 class Api:
@@ -35,3 +40,13 @@ class Api:
 @pytest.fixture
 def api(client: httpx.AsyncClient) -> Api:
     return Api(client)
+
+
+def id_for(roles: Sequence[str], type_name: str, pk: int) -> strawberry.ID:
+    """The global ID callers with ``roles`` get for a row."""
+    return global_id(type_name, pk, audience_of(roles))
+
+
+def admin_id(type_name: str, pk: int) -> strawberry.ID:
+    """The global ID an admin (the ``api`` fixture's caller) gets for a row."""
+    return id_for(ADMIN, type_name, pk)

@@ -10,9 +10,8 @@ import pytest
 
 from cdp.db.engine import AsyncWriteSession
 from cdp.db.models import Customer
-from schema.relay import global_id
 from tests.factories import create_advisor, create_customer, create_holding, create_product
-from tests.schema.conftest import Api
+from tests.schema.conftest import Api, admin_id
 
 BRANCH = "筛选测试支行"
 
@@ -110,12 +109,12 @@ async def test_each_predicate(
 async def test_advisor_predicate_takes_global_ids(api: Api, people: dict[str, Customer]) -> None:
     advisor_id = people["rich"].advisor_id
     assert advisor_id is not None
-    names = await _names(api, {"advisors": [global_id("Advisor", advisor_id)]})
+    names = await _names(api, {"advisors": [admin_id("Advisor", advisor_id)]})
     assert names == {"rich", "potential"}
 
 
 async def test_advisor_predicate_refuses_other_ids(api: Api) -> None:
-    error = await api.error(QUERY, filter={"advisors": [global_id("Customer", 1)]})
+    error = await api.error(QUERY, filter={"advisors": [admin_id("Customer", 1)]})
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
 
 

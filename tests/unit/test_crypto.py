@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import hmac
 
+import pytest
+
 from cdp.crypto import Cipher, _derive
 
 MASTER = bytes(range(32))
@@ -18,3 +20,20 @@ def test_keyed_hashes_are_hmac_sha256_under_derived_keys() -> None:
     pseudonym_key = _derive(MASTER, b"cdp:pseudonym:v1")
     assert cipher.pseudonym(42) == "P" + hmac.digest(pseudonym_key, b"42", "sha256")[:10].hex()
     assert cipher.keyed_hash("a") != Cipher.from_master_key(bytes(32)).keyed_hash("a")
+
+
+def test_sealed_tokens_are_bound_to_their_context() -> None:
+    cipher = Cipher.from_master_key(MASTER)
+    data = b"Customer:42"
+    admin, partner = b"gid|admin", b"gid|partner"
+    token = cipher.seal(data, admin)
+    # Deterministic per context, unrelated across contexts and to the plain seal.
+    assert cipher.seal(data, admin) == token
+    assert len({token, cipher.seal(data, partner), cipher.seal(data)}) == 3
+    assert cipher.unseal(token, admin) == data
+    for other in (partner, b""):
+        with pytest.raises(ValueError, match="not a sealed token"):
+            cipher.unseal(token, other)
+    # Another master key opens nothing either.
+    with pytest.raises(ValueError, match="not a sealed token"):
+        Cipher.from_master_key(bytes(32)).unseal(token, admin)

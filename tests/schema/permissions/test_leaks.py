@@ -16,7 +16,6 @@ from sqlalchemy import update
 
 from cdp.db.engine import AsyncWriteSession
 from cdp.db.models import Consent
-from schema.relay import global_id
 from tests.conftest import AppClient
 from tests.factories import (
     create_customer,
@@ -25,7 +24,7 @@ from tests.factories import (
     create_product,
     create_referral,
 )
-from tests.schema.conftest import Api
+from tests.schema.conftest import Api, id_for
 from tests.schema.permissions.conftest import World
 
 CUSTOMER_NOS = "{ customers { totalCount nodes { customerNo } } }"
@@ -120,9 +119,12 @@ async def test_aggregates_sum_only_rows_in_scope(
         "query($id: ID!) { node(id: $id) { ... on Household { aum members "
         "{ customer { customerNo } } } } }"
     )
-    hid = global_id("Household", mixed.id)
-    admin = await (await as_role("admin")).data(document, id=hid)
-    advisor = await (await as_role("advisor")).data(document, id=hid)
+    admin = await (await as_role("admin")).data(
+        document, id=id_for(["admin"], "Household", mixed.id)
+    )
+    advisor = await (await as_role("advisor")).data(
+        document, id=id_for(["advisor"], "Household", mixed.id)
+    )
     assert admin["node"]["aum"] == "501000.00"
     assert advisor["node"]["aum"] == "1000.00"
     assert advisor["node"]["members"] == [{"customer": {"customerNo": "0C0003"}}]
@@ -168,7 +170,8 @@ async def test_nested_lists_stay_in_scope(
 async def test_global_ids_and_lookups_do_not_reach_out_of_scope(as_role: Any, world: World) -> None:
     advisor = await as_role("advisor")
     node = await advisor.data(
-        "query($id: ID!) { node(id: $id) { id } }", id=global_id("Customer", world.stranger.id)
+        "query($id: ID!) { node(id: $id) { id } }",
+        id=id_for(["advisor"], "Customer", world.stranger.id),
     )
     assert node["node"] is None
     # Hidden and missing customers get the same answer, so the message tells nothing.

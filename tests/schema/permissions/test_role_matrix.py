@@ -6,7 +6,8 @@ document that reaches the field on the world's first customer (or the product,
 household or advisor every role that may see one sees first) and checks what
 comes back against the decision:
 
-- allow: exactly the value an administrator gets;
+- allow: exactly the value an administrator gets (global IDs: an ID of the role's
+  own, since they are sealed per role set);
 - mask: the administrator's value through the field's masking function;
 - deny: ``null`` and a ``FORBIDDEN_FIELD`` error at the field's path, or at the
   path of a denied field on the way to it.
@@ -27,6 +28,7 @@ from policies.known_fields import SDL_PATH, known_fields, sdl_fields
 from policies.language import Decision
 from policies.lines import read_policy
 from policies.masking import masker_for
+from schema.relay_node import NODE_TYPES
 from tests.schema.permissions.conftest import World, dig
 
 ROLES = ("admin", "advisor", "frontend", "marketer", "partner", "auditor", "source_system")
@@ -198,6 +200,11 @@ async def test_role_sees_each_field_as_the_matrix_says(
                 admin = admin_values[type_name, field]
                 ok = not codes and got == masker_for(type_name, field)(admin)
                 expected = f"mask {admin!r}"
+            elif field == "id" and type_name in NODE_TYPES:
+                # Global IDs are sealed per role set: the same row, another ID.
+                admin = admin_values[type_name, field]
+                ok = not codes and isinstance(got, str) and (got == admin) is (role == "admin")
+                expected = "allow, an ID of its own"
             else:
                 ok = not codes and got == admin_values[type_name, field]
                 expected = "allow"
