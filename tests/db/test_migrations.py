@@ -73,7 +73,8 @@ async def test_0008_encrypts_quarantined_rows_and_downgrade_decrypts(
     await upgrade(url, "0008")
     [(blob,)] = await _query(url, "SELECT payload_enc FROM quarantine")
     assert isinstance(blob, bytes)
-    assert b"13912345678" not in blob and b"310101198503120013" not in blob
+    assert b"13912345678" not in blob
+    assert b"310101198503120013" not in blob
     assert open_payload(blob) == json.loads(payload)
     columns = await _query(
         url, "SELECT column_name FROM information_schema.columns WHERE table_name = 'quarantine'"
