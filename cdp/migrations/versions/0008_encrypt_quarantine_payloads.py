@@ -44,10 +44,7 @@ def upgrade() -> None:
         ).all()
         if not rows:
             break
-        sealed = [
-            {"id": pk, "blob": cipher.encrypt(text)}
-            for pk, text in rows
-        ]
+        sealed = [{"id": pk, "blob": cipher.encrypt(text)} for pk, text in rows]
         bind.execute(sa.text("UPDATE quarantine SET payload_enc = :blob WHERE id = :id"), sealed)
         last = rows[-1][0]
     op.alter_column("quarantine", "payload_enc", nullable=False)
@@ -63,9 +60,7 @@ def downgrade() -> None:
     last = 0
     while True:
         rows = bind.execute(
-            sa.text(
-                "SELECT id, payload_enc FROM quarantine WHERE id > :last ORDER BY id LIMIT :n"
-            ),
+            sa.text("SELECT id, payload_enc FROM quarantine WHERE id > :last ORDER BY id LIMIT :n"),
             {"last": last, "n": _BATCH},
         ).all()
         if not rows:
