@@ -12,6 +12,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from cdp.db.migrate import alembic_config, current, downgrade, head, upgrade
 from cdp.ingest.quarantine import open_payload
+from policies.compiled import CompiledPolicy
+from policies.known_fields import known_fields
+from policies.language import Decision
+from policies.lines import PolicyLine
+from policies.validation import lint
 from tests.conftest import DatabaseFactory
 
 
@@ -53,7 +58,8 @@ async def _query(url: str, sql: str) -> list[tuple[object, ...]]:
     engine = create_async_engine(url)
     try:
         async with engine.begin() as conn:
-            return [tuple(r) for r in await conn.execute(text(sql))]
+            result = await conn.execute(text(sql))
+            return [tuple(r) for r in result] if result.returns_rows else []
     finally:
         await engine.dispose()
 
@@ -84,3 +90,52 @@ async def test_0008_encrypts_quarantined_rows_and_downgrade_decrypts(
     await downgrade(url, "0007")
     [(restored,)] = await _query(url, "SELECT payload::text FROM quarantine")
     assert json.loads(str(restored)) == json.loads(payload)
+
+
+async def _stored_policy(url: str) -> list[PolicyLine]:
+    rows = await _query(url, "SELECT ptype, v0, v1, v2, v3, v4, v5 FROM casbin_rule ORDER BY id")
+    return [
+        PolicyLine(n, str(ptype), tuple(str(v) for v in values if v is not None))
+        for n, (ptype, *values) in enumerate(rows, 1)
+    ]
+
+
+async def test_0008_makes_a_stored_policy_of_the_old_default_valid(
+    database_factory: DatabaseFactory,
+) -> None:
+    url = await database_factory.create("cdp_mig")
+    await upgrade(url, "0007")
+    # The stored policy as the old default seeded it: advisors and apps masked the ID
+    # number themselves and read the birth date in clear.
+    await _query(
+        url,
+        "DELETE FROM casbin_rule WHERE v0 = 'id_number_masked' OR v1 = 'id_number_masked'",
+    )
+    await _query(
+        url,
+        "INSERT INTO casbin_rule (ptype, v0, v1, v2, v3) VALUES "
+        "('p', 'advisor', 'Customer.idNumber', 'read', 'mask'), "
+        "('p', 'frontend', 'Customer.idNumber', 'read', 'mask')",
+    )
+    old = await _stored_policy(url)
+    assert any("reads Customer.idNumber masked" in p.message for p in lint(old, known_fields()))
+
+    await upgrade(url, "0008")
+    upgraded = await _stored_policy(url)
+    assert lint(upgraded, known_fields()) == []
+    policy = CompiledPolicy.from_lines(upgraded, known_fields())
+    for role in ("advisor", "frontend"):
+        assert policy.decision([role], "Customer", "idNumber", "read") is Decision.MASK
+        assert policy.decision([role], "Customer", "birthDate", "read") is Decision.MASK
+        assert policy.decision([role], "Customer", "birthDate", "filter") is Decision.DENY
+
+    await downgrade(url, "0007")
+    assert sorted(map(str, await _stored_policy(url))) == sorted(map(str, old))
+
+
+async def test_0008_leaves_a_current_policy_as_it_is(database_factory: DatabaseFactory) -> None:
+    url = await database_factory.create("cdp_mig")
+    await upgrade(url, "0007")
+    seeded = await _stored_policy(url)
+    await upgrade(url, "0008")
+    assert await _stored_policy(url) == seeded
