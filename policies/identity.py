@@ -66,10 +66,23 @@ def _ancestry(lines: Sequence[PolicyLine]) -> dict[str, set[str]]:
     return out
 
 
-def _decide(rules: Iterable[tuple[str, str, str]], name: str, action: str) -> Decision:
-    """deny > mask > allow over the lines matching ``name`` and ``action``; none is deny
-    (the fold of ``policies.compiled``)."""
-    effects = {effect for obj, act, effect in rules if act == action and field_match(name, obj)}
+_Key = tuple[str, str]  # (field, action)
+_KEYS: Final[tuple[_Key, ...]] = ((ID_NUMBER, "read"), *((n, a) for n, a, _ in COMPONENTS))
+
+
+def _effects(rules: Iterable[tuple[str, str, str]]) -> dict[_Key, frozenset[str]]:
+    """The effects ``rules`` give each field and action the rule looks at."""
+    rules = list(rules)
+    return {
+        (name, action): frozenset(
+            effect for obj, act, effect in rules if act == action and field_match(name, obj)
+        )
+        for name, action in _KEYS
+    }
+
+
+def _decide(effects: frozenset[str]) -> Decision:
+    """deny > mask > allow; none is deny (the fold of ``policies.compiled``)."""
     return next((d for d in PRECEDENCE if d.value in effects), Decision.DENY)
 
 
@@ -81,6 +94,7 @@ def problems(lines: Sequence[PolicyLine]) -> list[tuple[int, str]]:
     Pairs are enough: if a set of roles reads the number masked (some role masks it,
     none denies it) and a part in clear (some role allows it, none masks or denies
     it), the two roles that mask and allow form a pair for which both still hold.
+    Each role's effects are gathered once, so a pair costs a few set unions.
     """
     rules: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     first: dict[str, int] = {}
@@ -91,7 +105,10 @@ def problems(lines: Sequence[PolicyLine]) -> list[tuple[int, str]]:
             role, obj, action, effect = line.values
             rules[role].append((obj, action, effect))
     ancestry = _ancestry(lines)
-    held = {role: [x for r in roles for x in rules.get(r, ())] for role, roles in ancestry.items()}
+    held = {
+        role: _effects(x for r in roles for x in rules.get(r, ()))
+        for role, roles in ancestry.items()
+    }
     roles = sorted(ancestry)
     alone = {role: _leaks(held[role]) for role in roles}
     found = [
@@ -102,7 +119,8 @@ def problems(lines: Sequence[PolicyLine]) -> list[tuple[int, str]]:
     # A pair is reported only for what neither of its roles leaks alone.
     for i, one in enumerate(roles):
         for other in roles[i + 1 :]:
-            for part in _leaks(held[one] + held[other]):
+            both = {key: held[one][key] | held[other][key] for key in _KEYS}
+            for part in _leaks(both):
                 if part in alone[one] or part in alone[other]:
                     continue
                 who = f"roles {one!r} and {other!r} together read"
@@ -110,11 +128,11 @@ def problems(lines: Sequence[PolicyLine]) -> list[tuple[int, str]]:
     return found
 
 
-def _leaks(rules: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """The components ``rules`` allow while they mask the ID number, in order."""
-    if _decide(rules, ID_NUMBER, "read") is not Decision.MASK:
+def _leaks(effects: dict[_Key, frozenset[str]]) -> list[tuple[str, str, str]]:
+    """The components allowed while the ID number is masked, in order."""
+    if _decide(effects[ID_NUMBER, "read"]) is not Decision.MASK:
         return []
-    return [part for part in COMPONENTS if _decide(rules, part[0], part[1]) is Decision.ALLOW]
+    return [part for part in COMPONENTS if _decide(effects[part[0], part[1]]) is Decision.ALLOW]
 
 
 def _message(who: str, part: tuple[str, str, str]) -> str:
