@@ -58,10 +58,20 @@ def mask_phone(value: str | None) -> str | None:
 
 
 def mask_id_number(value: str | None) -> str | None:
-    """ID number: first 3 and last 4 kept, ``110***********1234``."""
+    """ID number: the first and the last character kept, ``3****************0``.
+
+    An 18-character number is region (6) + birth date (8) + sequence (3) + check
+    character. Keeping more of it is not safe next to what the same reader sees in
+    clear: with the first three and last four kept, the city narrows the hidden
+    region digits to a handful of districts, the birth date fills eight more, and
+    the check character picks the one number that fits. With one character at each
+    end, the sequence digits are never shown anywhere, so even a reader of the birth
+    date and city is left with tens of candidates per district (and roles that see
+    the ID number masked see the birth date masked too: ``policies.identity``).
+    """
     if not value:
         return value
-    return _keep_ends(_compact(value), 3, 4)
+    return _keep_ends(_compact(value), 1, 1)
 
 
 def mask_bank_card(value: str | None) -> str | None:
@@ -105,6 +115,12 @@ def mask_default(value: Any) -> Any:
     return "***" if isinstance(value, str) else None
 
 
+def mask_withheld(value: Any) -> Any:
+    """A value nothing of which may be shown (the birth date: characters 7-14 of the
+    ID number): ``None``, whatever it is."""
+    return None
+
+
 Masker = Callable[[Any], Any]
 
 # Masking function per field; fields not listed use ``mask_default``. Bank cards get
@@ -114,6 +130,44 @@ MASKERS: Final[dict[str, Masker]] = {
     "Customer.idNumber": mask_id_number,
     "Customer.name": mask_name,
     "Customer.email": mask_email,
+    "Customer.birthDate": mask_withheld,
+}
+
+
+# What each masked field shows and why that is safe next to everything else the same
+# reader may see; rendered into the permission matrix (policies/README.md) for every
+# field some role reads masked. A masked field without a note here is refused by
+# the matrix test, so a new mask cannot go undocumented.
+MASK_NOTES: Final[dict[str, tuple[str, str]]] = {
+    "Customer.idNumber": (
+        "`3****************0`: the first and last character",
+        "The sequence digits 15 and 16 appear in no other field, and the roles "
+        "that see this mask see the birth date masked too (`id_number_masked`, checked "
+        "by `policies/identity.py`): with age, city and gender in clear, tens of "
+        "thousands of valid numbers per district remain. The old first-3/last-4 mask left "
+        "one once the birth date and city were known.",
+    ),
+    "Customer.birthDate": (
+        "withheld (`null`, no error)",
+        "Characters 7-14 of the ID number. The age in whole years stays readable; it "
+        "leaves about 730 possible dates.",
+    ),
+    "Customer.phone": (
+        "`138****1234`, landline `0755****5678`",
+        "The four middle digits appear in no other field, and no role that sees the "
+        "mask may filter on the phone: 10,000 candidates. The carrier prefix and last "
+        "four are what a caller confirms on the telephone.",
+    ),
+    "Customer.email": (
+        "`z***@example.com`: first character and domain",
+        "The local part's length is hidden too (a fixed `***`); nothing else the role "
+        "reads spells it.",
+    ),
+    "Customer.name": (
+        "`张*`, `欧阳**`, `J*** *****`: the surname",
+        "A surname is shared by millions; the given name appears in no other field the "
+        "role reads (the household name is not granted to masking roles).",
+    ),
 }
 
 

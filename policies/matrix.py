@@ -17,6 +17,7 @@ from policies.compiled import CompiledPolicy, FieldPlan
 from policies.known_fields import known_fields
 from policies.language import GROUPING, Decision
 from policies.lines import PolicyLine, read_policy
+from policies.masking import MASK_NOTES
 
 _HEADER = """\
 # Policies: who sees which field
@@ -38,11 +39,8 @@ them (or any role they inherit) has, so an explicit deny can never be granted
 back. Policies are compiled once per version (a hash of the sorted lines) into
 per-role-set plans; no rule is evaluated per field per row.
 
-Masking: phone `138****1234` (landline `0755****5678`), ID number first 3 and last
-4 kept, bank card first 6 and last 4 kept, e-mail `a***@example.com`, name: the
-surname kept and each other character hidden (`张*`, `张**`, `欧阳*` — common
-compound surnames are kept whole). Other masked text shows `***`; other masked
-values (numbers, dates) are withheld.
+Masks of every masked field, and why each is safe next to what the same role reads
+in clear, are under [Masks](#masks) below.
 
 Cells: `allow`, `mask` or `deny` for read; `F` the role may filter on the field,
 `W` the role may write it.
@@ -91,7 +89,35 @@ def render(lines: Sequence[PolicyLine], fields: Collection[str]) -> str:
         for field in sorted(policy.types[type_name]):
             cells = [_cell(plans[role], type_name, field) for role in roles]
             out.append(f"| `{field}` | " + " | ".join(cells) + " |")
+    out += ["", *_masks(plans, fields)]
     return "\n".join(out) + "\n"
+
+
+_MASKS_INTRO = """\
+## Masks
+
+A masked value keeps just enough to recognise it in a conversation and never enough
+to contact or identify the person, *together with everything else the same role
+reads*. The fields that together identify a person (ID number, birth date, name,
+phone) are decided as one: a role that reads the ID number masked reads its
+birth-date characters masked as well and filters on neither (`policies/identity.py`;
+`cdp policy check` refuses a policy that breaks this). Other masked text shows
+`***`; other masked numbers and dates are withheld (`null`, no error). Bank cards,
+once exposed, keep the first 6 and last 4.
+"""
+
+
+def _masks(plans: dict[str, FieldPlan], fields: Collection[str]) -> list[str]:
+    """The section documenting each field some role reads masked."""
+    out = [_MASKS_INTRO, "| field | masked for | shown as | why it is safe |", "|---|---|---|---|"]
+    for name in sorted(fields):
+        type_name, _, field = name.partition(".")
+        roles = [r for r, plan in plans.items() if plan.decision(type_name, field) is Decision.MASK]
+        if not roles:
+            continue
+        shown, why = MASK_NOTES.get(name, ("`***` for text, else withheld", "—"))
+        out.append(f"| `{name}` | {', '.join(f'`{r}`' for r in roles)} | {shown} | {why} |")
+    return out
 
 
 def _cell(plan: FieldPlan, type_name: str, field: str) -> str:

@@ -4,6 +4,12 @@ One list, so the audit trail, masking defaults and documentation agree on it.
 Names are GraphQL ``Type.field`` names, as in policies. Fields listed here that
 the API does not expose yet (the contact and identity fields) are covered by name
 as soon as they appear.
+
+A value computed from sensitive inputs is as sensitive as they are: a household's
+AUM is one member's AUM whenever one member is visible, a holder count over a
+scope of one says whether that customer holds the product. ``DERIVED`` names the
+inputs of every computed field, and a test holds that each one with a sensitive
+input is listed here or in ``COARSE`` with the reason it may be shown.
 """
 
 from __future__ import annotations
@@ -18,8 +24,7 @@ SENSITIVE_FIELDS: Final = frozenset(
         "Customer.idNumber",
         "Customer.phone",
         "Customer.email",
-        # Balances and holdings at customer level. ``tier`` is left out: a band of
-        # AUM wide enough to be shown to every role that segments customers.
+        # Balances and holdings at customer level. ``tier`` is left out (``COARSE``).
         "Customer.aum",
         "Customer.aumByCategory",
         "Customer.holdings",
@@ -27,8 +32,35 @@ SENSITIVE_FIELDS: Final = frozenset(
         "Holding.marketValue",
         "Holding.units",
         "Holding.cost",
+        # Derived from the above (see ``DERIVED``).
+        "Household.aum",
+        "Product.holderCount",
     }
 )
+
+DERIVED: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {
+        "Customer.aum": frozenset({"Holding.marketValue"}),
+        "Customer.aumByCategory": frozenset({"Holding.marketValue"}),
+        "Customer.tier": frozenset({"Customer.aum"}),
+        "Customer.age": frozenset({"Customer.birthDate"}),
+        "Customer.riskLevelLabel": frozenset({"Customer.riskLevel"}),
+        "Customer.riskAssessmentExpired": frozenset({"Customer.riskAssessedAt"}),
+        "Household.aum": frozenset({"Holding.marketValue"}),
+        "Product.holderCount": frozenset({"Customer.holdings"}),
+        "Advisor.customerCount": frozenset({"Customer.advisor"}),
+    }
+)
+"""The inputs of every field the API computes rather than reads from one column."""
+
+COARSE: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "Customer.tier": "a band of AUM (below 50万, to 600万, above) wide enough to be "
+        "shown to every role that segments customers; filtering by it narrows AUM to "
+        "the same band and no further",
+    }
+)
+"""Fields derived from sensitive inputs that are deliberately not sensitive, and why."""
 
 
 def _by_type(names: frozenset[str]) -> Mapping[str, tuple[str, ...]]:

@@ -7,6 +7,9 @@ wildcard silently shows it. So every line is checked against the fields the API
 has (``known_fields``, ``Type.field`` strings passed in by the schema layer — this
 package never imports it) and against the language in ``policies.language``.
 Each problem names the line number, so ``cdp policy check`` output can be acted on.
+Beyond single lines, fields that together identify a person are checked as one
+decision (``policies.identity``): a role that masks the ID number must not read
+its birth-date digits in clear.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from cdp.errors import InvalidInput
+from policies import identity
 from policies.language import (
     ACTIONS,
     ARITY,
@@ -70,6 +74,7 @@ def lint(lines: Sequence[PolicyLine], known_fields: Collection[str]) -> list[Pro
             known = ", ".join(sorted(ROW_SCOPES))
             problems.append(Problem(line.number, f"unknown row scope {line.values[1]!r} ({known})"))
     problems += _roles(lines)
+    problems += [Problem(number, message) for number, message in identity.problems(lines)]
     return sorted(problems, key=lambda p: p.line)
 
 

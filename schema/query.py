@@ -24,6 +24,7 @@ from schema.audit_log import AuditQueryMixin
 from schema.dataloaders import assemble
 from schema.dataloaders import rows as build
 from schema.dataloaders.lookahead import Selection, selection_of
+from schema.dataloaders.sensitive import note_criteria
 from schema.mutations.policy import PolicyQueryMixin
 from schema.relay import Connection, Node, connection, window
 from schema.relay_node import resolve_node
@@ -133,6 +134,12 @@ class Query(PolicyQueryMixin, AuditQueryMixin):
                 aum=assemble.needs_aum(sel),
             )
         nodes = await assemble.customers(ctx, page.rows, sel)
+        # Filtering or ordering by a sensitive field reads it: audited as such.
+        pks = [r.id for r in page.rows]
+        if filter:
+            note_criteria(ctx, "Customer", filter.fields_used(), "filter", pks)
+        if order_by:
+            note_criteria(ctx, "Customer", [order_by.field_used], "order", pks)
 
         async def count() -> int:
             async with ctx.lock:

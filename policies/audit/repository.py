@@ -30,6 +30,7 @@ from cdp.config import Settings, get_settings
 from cdp.db.engine import any_of, read
 from cdp.db.models import AuditLog, Customer
 from policies.audit.entry import ROLE_SEPARATOR
+from policies.audit.reads import every_use
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,8 @@ class AuditFilter:
     """Conditions that all hold for a returned row; ``None`` means any.
 
     ``role`` matches a row whose role set contains it; ``customer_id`` and
-    ``field_path`` match rows that name them among others. ``since`` is
+    ``field_path`` match rows that name them among others; a ``field_path`` without
+    a use (``Customer.aum``) matches its selections, filters and orderings alike. ``since`` is
     inclusive, ``until`` exclusive, so adjacent ranges never count a row twice.
     """
 
@@ -98,7 +100,9 @@ def _conditions(f: AuditFilter) -> list[ColumnElement[bool]]:
     if f.customer_id is not None:
         where.append(_contains(AuditLog.customer_ids, f.customer_id, BigInteger))
     if f.field_path is not None:
-        where.append(_contains(AuditLog.field_paths, f.field_path, Text))
+        # A field is read by selecting it, filtering on it or ordering by it.
+        paths = list(every_use(f.field_path))
+        where.append(AuditLog.field_paths.op("&&")(bindparam(None, paths, type_=ARRAY(Text))))
     if f.since is not None:
         where.append(AuditLog.occurred_at >= f.since)
     if f.until is not None:

@@ -32,7 +32,7 @@ from schema.context import Context
 from schema.dataloaders import rows as build
 from schema.dataloaders.holdings import holding_columns
 from schema.dataloaders.lookahead import Selection
-from schema.dataloaders.sensitive import note_customers
+from schema.dataloaders.sensitive import household_reads, note_customers, note_households
 from schema.permissions import DENIED
 from schema.relay import global_id
 from schema.types.category_amount import CategoryAmount
@@ -169,6 +169,11 @@ async def households(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> li
     if not unique:
         return []
     members: list[list[HouseholdMember]] = [[] for _ in unique]
+    # The AUM in clear is a read of the visible members' holdings: audited as theirs.
+    sensitive = household_reads(ctx, sel)
+    if sensitive:
+        lists = await ctx.loaders.household_members.load_many([r.id for r in unique])
+        note_households(ctx, sensitive, [m.id for ms in lists for m in ms])
     if "members" in sel and ctx.policy.wants("Household", "members"):
         lists = await ctx.loaders.household_members.load_many([r.id for r in unique])
         flat = [m for ms in lists for m in ms]

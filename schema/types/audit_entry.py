@@ -27,7 +27,9 @@ class AuditEntry:
     )
     operation: str | None = strawberry.field(description="The GraphQL operation's name, if any.")
     field_paths: list[str] | None = strawberry.field(
-        description="The sensitive fields read in clear, as Type.field, sorted."
+        description="The sensitive fields read, as Type.field, sorted: selected in clear "
+        "(Customer.aum), used in a filter (Customer.aum@filter) or an ordering "
+        "(Customer.aum@order)."
     )
     customer_nos: list[str] | None = strawberry.field(
         description="Customer numbers of the customers read, sorted (customers since deleted "

@@ -29,7 +29,9 @@ class AuditLogFilter:
         default=None, description="Read this customer (among others)."
     )
     field_path: str | None = strawberry.field(
-        default=None, description="Read this field, as Type.field, e.g. Customer.aum."
+        default=None,
+        description="Read this field, as Type.field, e.g. Customer.aum (selected, filtered "
+        "on or ordered by); Customer.aum@filter for one way only.",
     )
     since: datetime | None = strawberry.field(
         default=None, description="At or after this instant (UTC when no offset is given)."

@@ -53,11 +53,14 @@ class Customer(Node):
     )
     id_number: str | None = strawberry.field(
         default=None,
-        description="Resident ID number (decrypted on read); masked to its first 3 and last 4 "
-        "characters for some roles.",
+        description="Resident ID number (decrypted on read); masked to its first and last "
+        "character (3****************0) for some roles.",
     )
     gender: str | None = strawberry.field(description="M or F.")
-    birth_date: date | None = strawberry.field(description="Date of birth.")
+    birth_date: date | None = strawberry.field(
+        description="Date of birth; null for roles that see the ID number masked (it holds "
+        "the birth date), which read age instead."
+    )
     age: int | None = strawberry.field(description="Age in whole years today.")
     province: str | None = strawberry.field(description="Province of residence.")
     city: str | None = strawberry.field(description="City of residence.")

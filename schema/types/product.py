@@ -34,4 +34,6 @@ class Product(Node):
     @strawberry.field(description="How many customers (visible to the caller) hold this product.")
     async def holder_count(self, info: Info) -> int | None:
         info.context.policy.require_read("Product", "holderCount")
+        # Counted over holdings, which are sensitive: an audited read (no one customer).
+        info.context.audit.note_aggregate(["Product.holderCount"])
         return await info.context.loaders.holder_counts.load(self.pk)

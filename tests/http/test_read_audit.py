@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -246,3 +247,130 @@ async def test_the_roles_that_need_a_purpose_are_configurable(
     ) as client:
         response = await post(client, PARTNER_QUERY)
     assert response.json()["data"]["customers"]["nodes"][0]["aum"] == "10000.00"
+
+
+# Filters, orderings and derived values over sensitive fields are audited reads: a
+# filter on ``aum`` answers whether a customer's AUM lies in a range, and about
+# thirty answers give the exact amount. Each such request leaves a row naming the
+# field and how it was used (``Customer.aum@filter``, ``Customer.aum@order``), even
+# when nothing matched; a household's AUM is a read of its visible members.
+
+BRANCH = "审计分行"
+
+
+async def _count_in(client: httpx.AsyncClient, low: int, high: int) -> int:
+    where = f'{{branches: ["{BRANCH}"], aum: {{min: "{low}", max: "{high}"}}}}'
+    body = (await post(client, f"{{ customers(filter: {where}) {{ totalCount }} }}")).json()
+    assert "errors" not in body, body
+    count: int = body["data"]["customers"]["totalCount"]
+    return count
+
+
+async def test_a_binary_search_on_aum_is_audited_request_by_request(
+    app_client: AppClient, session: AsyncWriteSession, engine: AsyncEngine, who: str
+) -> None:
+    target = await create_customer(session, branch=BRANCH)
+    await create_holding(
+        session, target, await create_product(session), market_value=Decimal("1234567.00")
+    )
+    # What the review did: halve the range until one yuan is left, never selecting aum.
+    async with app_client(subject=who, roles=("marketer",)) as client:
+        low, high, asked, empty = 0, 2**24, 0, 0
+        while low < high:
+            middle = (low + high) // 2
+            asked += 1
+            if await _count_in(client, low, middle):
+                high = middle
+            else:
+                low, empty = middle + 1, empty + 1
+        assert low == 1234567  # learned exactly
+    rows = await rows_of(engine, who)
+    assert len(rows) == asked
+    assert all(r.field_paths == ["Customer.aum@filter"] for r in rows)
+    # Requests that matched name the customer; the empty answers are recorded too.
+    assert sorted(tuple(r.customer_ids) for r in rows) == sorted(
+        [()] * empty + [(target.id,)] * (asked - empty)
+    )
+
+
+async def test_an_ordering_by_aum_is_audited_with_the_customers_it_ranked(
+    app_client: AppClient, session: AsyncWriteSession, engine: AsyncEngine, who: str
+) -> None:
+    product = await create_product(session)
+    rich = await create_customer(session, branch=BRANCH)
+    poor = await create_customer(session, branch=BRANCH)
+    await create_holding(session, rich, product, market_value=Decimal("900000.00"))
+    await create_holding(session, poor, product, market_value=Decimal("100.00"))
+    order = "{field: AUM, direction: DESC}"
+    query = f'{{ customers(filter: {{branches: ["{BRANCH}"]}}, orderBy: {order}) '
+    query += "{ nodes { customerNo } } }"
+    async with app_client(subject=who, roles=("marketer",)) as client:
+        body = (await post(client, query)).json()
+    numbers = [n["customerNo"] for n in body["data"]["customers"]["nodes"]]
+    assert numbers == [rich.customer_no, poor.customer_no]
+    [row] = await rows_of(engine, who)
+    assert row.field_paths == ["Customer.aum@order"]
+    assert row.customer_ids == sorted([rich.id, poor.id])
+
+
+async def test_a_filter_on_holdings_names_the_holdings(
+    app_client: AppClient, session: AsyncWriteSession, engine: AsyncEngine, who: str
+) -> None:
+    product = await create_product(session, code="AUD001")
+    holder = await create_customer(session)
+    await create_holding(session, holder, product)
+    query = '{ customers(filter: {holdsProducts: ["AUD001"], aum: {min: "1"}}) { totalCount } }'
+    async with app_client(subject=who, roles=("marketer",)) as client:
+        body = (await post(client, query)).json()
+        assert body["data"]["customers"]["totalCount"] == 1
+    [row] = await rows_of(engine, who)
+    assert row.field_paths == ["Customer.aum@filter", "Customer.holdings@filter"]
+    assert row.customer_ids == [holder.id]
+
+
+async def test_a_filter_on_plain_fields_is_not_a_sensitive_read(
+    app_client: AppClient, session: AsyncWriteSession, engine: AsyncEngine, who: str
+) -> None:
+    await create_customer(session, branch=BRANCH)
+    where = f'{{branches: ["{BRANCH}"], tiers: [MASS]}}'
+    async with app_client(subject=who, roles=("marketer",)) as client:
+        body = (await post(client, f"{{ customers(filter: {where}) {{ totalCount }} }}")).json()
+        assert body["data"]["customers"]["totalCount"] == 1
+    assert await rows_of(engine, who) == []
+
+
+async def test_a_household_aum_is_audited_as_a_read_of_its_members(
+    app_client: AppClient, session: AsyncWriteSession, engine: AsyncEngine, who: str
+) -> None:
+    product = await create_product(session)
+    head, spouse = await create_customer(session), await create_customer(session)
+    await create_holding(session, head, product, market_value=Decimal("300.00"))
+    await create_holding(session, spouse, product, market_value=Decimal("700.00"))
+    household = await create_household(session, [(head, "self"), (spouse, "spouse")])
+    query = f"""{{
+      customer(customerNo: "{head.customer_no}") {{ household {{ householdNo aum }} }}
+    }}"""
+    async with app_client(subject=who, roles=("frontend",)) as client:
+        body = (await post(client, query)).json()
+    assert body["data"]["customer"]["household"] == {
+        "householdNo": household.household_no,
+        "aum": "1000.00",
+    }
+    [row] = await rows_of(engine, who)
+    assert row.field_paths == ["Household.aum"]
+    assert row.customer_ids == sorted([head.id, spouse.id])
+
+
+async def test_a_holder_count_is_audited_as_an_aggregate(
+    app_client: AppClient, session: AsyncWriteSession, engine: AsyncEngine, who: str
+) -> None:
+    product = await create_product(session, code="AUD002")
+    await create_holding(session, await create_customer(session), product)
+    async with app_client(subject=who, roles=("marketer",)) as client:
+        body = (
+            await post(client, "{ products(first: 100) { nodes { code holderCount } } }")
+        ).json()
+    counts = {n["code"]: n["holderCount"] for n in body["data"]["products"]["nodes"]}
+    assert counts["AUD002"] == 1
+    [row] = await rows_of(engine, who)
+    assert (row.field_paths, row.customer_ids) == (["Product.holderCount"], [])

@@ -128,6 +128,8 @@ VIEW_360 = [
     "Advisor",
     "Product",
 ]
+# Roles that read the ID number masked filter on neither it nor the birth date.
+ID_MASKED_FILTER = [f for f in CUSTOMER_360_FILTER if f != "birthDate"]
 FILTER_360 = ["Holding", "Transaction", "InteractionEvent", "Tag", "Advisor", "Product"]
 
 ALL = "*"
@@ -141,6 +143,7 @@ READ: Expected = {
             "phone": A,
             "email": A,
             "idNumber": M,
+            "birthDate": M,
         },
         **dict.fromkeys(VIEW_360, A),
     },
@@ -150,6 +153,7 @@ READ: Expected = {
             "phone": M,
             "email": M,
             "idNumber": M,
+            "birthDate": M,
         },
         **dict.fromkeys(VIEW_360, A),
     },
@@ -175,11 +179,11 @@ READ: Expected = {
 FILTER: Expected = {
     "admin": {ALL: A},
     "advisor": {
-        "Customer": dict.fromkeys([*CUSTOMER_360_FILTER, "phone", "email"], A),
+        "Customer": dict.fromkeys([*ID_MASKED_FILTER, "phone", "email"], A),
         **dict.fromkeys(FILTER_360, A),
     },
     "frontend": {
-        "Customer": dict.fromkeys(CUSTOMER_360_FILTER, A),
+        "Customer": dict.fromkeys(ID_MASKED_FILTER, A),
         **dict.fromkeys(FILTER_360, A),
     },
     "marketer": {
@@ -269,3 +273,14 @@ def test_a_second_role_cannot_grant_back_what_pii_restricted_denies(
     assert default_policy.decision(["advisor", "marketer"], "Customer", "idNumber", "read") is D
     assert default_policy.decision(["advisor", "marketer"], "Customer", "phone", "read") is M
     assert default_policy.row_scopes(["advisor", "marketer"]) == {"none"}
+
+
+def test_roles_that_mask_the_id_number_mask_its_birth_date_digits(
+    default_policy: CompiledPolicy,
+) -> None:
+    for roles in (["advisor"], ["frontend"], ["advisor", "admin"], ["frontend", "admin"]):
+        assert default_policy.decision(roles, "Customer", "idNumber", "read") is M
+        assert default_policy.decision(roles, "Customer", "birthDate", "read") is M
+        assert default_policy.decision(roles, "Customer", "birthDate", "filter") is D
+        assert default_policy.decision(roles, "Customer", "idNumber", "filter") is D
+        assert default_policy.decision(roles, "Customer", "age", "read") is A

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from policies.masking import (
     mask_id_number,
     mask_name,
     mask_phone,
+    mask_withheld,
     masker_for,
 )
 
@@ -41,10 +43,11 @@ def test_phone(value: str | None, masked: str | None) -> None:
 @pytest.mark.parametrize(
     ("value", "masked"),
     [
-        ("110101199003071234", "110***********1234"),
-        ("11010119900307123X", "110***********123X"),
-        ("110101900307123", "110********7123"),  # 15-digit first-generation card
-        ("12345678", "********"),
+        ("110101199003071234", "1****************4"),
+        ("11010119900307123X", "1****************X"),
+        ("110101900307123", "1*************3"),  # 15-digit first-generation card
+        ("12345678", "1******8"),
+        ("12345", "*****"),  # too short to hide four characters
         ("", ""),
         (None, None),
     ],
@@ -114,4 +117,7 @@ def test_each_sensitive_field_has_its_function() -> None:
     assert masker_for("Customer", "idNumber") is mask_id_number
     assert masker_for("Customer", "name") is mask_name
     assert masker_for("Customer", "email") is mask_email
+    assert masker_for("Customer", "birthDate") is mask_withheld
+    assert mask_withheld(date(1990, 3, 7)) is None
+    assert mask_withheld("1990-03-07") is None
     assert masker_for("Customer", "city") is mask_default

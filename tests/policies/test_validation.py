@@ -77,3 +77,71 @@ def test_validate_raises_invalid_input_with_every_problem() -> None:
     assert "line 2: unknown field 'salary' of Customer" in raised.value.message
     assert "line 3: unknown role 'nobody'" in raised.value.message
     assert [p["line"] for p in raised.value.details["problems"]] == [2, 3]
+
+
+ID_FIELDS = FIELDS | {"Customer.idNumber", "Customer.birthDate", "Customer.age"}
+
+
+def _identity(text: str) -> list[str]:
+    return [str(p) for p in lint(lines(text), ID_FIELDS)]
+
+
+def test_a_role_masking_the_id_number_may_not_read_its_birth_date() -> None:
+    found = _identity("""
+        p, clerk, Customer.idNumber, read, mask
+        p, clerk, Customer.birthDate, read, allow
+        p, clerk, Customer.birthDate, filter, allow
+        p, clerk, Customer.idNumber, filter, allow
+    """)
+    assert len(found) == 3
+    assert all(p.startswith("line 1: role 'clerk' reads Customer.idNumber masked") for p in found)
+    assert "may read Customer.birthDate (the birth date is characters 7-14" in found[0]
+    assert "may filter on Customer.birthDate" in found[1]
+    assert "may filter on Customer.idNumber" in found[2]
+
+
+def test_inherited_and_combined_roles_are_judged_together() -> None:
+    # The clerk inherits the mask; the birth date comes from a role a caller may add.
+    found = _identity("""
+        g, clerk, masked
+        p, masked, Customer.idNumber, read, mask
+        p, dates, Customer.birthDate, read, allow
+    """)
+    tail = (
+        "together read Customer.idNumber masked but may read Customer.birthDate (the birth "
+        "date is characters 7-14 of the ID number); mask or deny it wherever the ID number "
+        "is masked"
+    )
+    assert found == [
+        f"line 1: roles 'clerk' and 'dates' {tail}",
+        f"line 3: roles 'dates' and 'masked' {tail}",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Masked together, age in clear: the default policy's shape.
+        """
+        p, clerk, Customer.idNumber, read, mask
+        p, clerk, Customer.idNumber, filter, deny
+        p, clerk, Customer.birthDate, read, mask
+        p, clerk, Customer.birthDate, filter, deny
+        p, clerk, Customer.age, read, allow
+        p, dates, Customer.birthDate, read, allow
+        p, dates, Customer.birthDate, filter, allow
+        """,
+        # The ID number denied: the birth date alone rebuilds nothing.
+        """
+        p, clerk, Customer.idNumber, read, deny
+        p, clerk, Customer.birthDate, read, allow
+        """,
+        # Read in clear: there is no mask to undo.
+        """
+        p, clerk, Customer.idNumber, read, allow
+        p, clerk, Customer.birthDate, read, allow
+        """,
+    ],
+)
+def test_consistent_identity_decisions_pass(text: str) -> None:
+    assert _identity(text) == []

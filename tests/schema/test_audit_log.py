@@ -191,3 +191,28 @@ async def test_a_cursor_of_another_list_is_bad_input(api: Api, trail: None) -> N
     cursor = page["customers"]["pageInfo"]["endCursor"]
     error = await api.error(LOG, after=cursor)
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_a_field_path_finds_its_filters_and_orderings_too(
+    api: Api, session: AsyncWriteSession, people: list[Customer]
+) -> None:
+    await session.execute(delete(AuditLog))
+    await copy_entries(
+        session,
+        [
+            entry(0, people, field_paths=("Customer.aum",)),
+            entry(1, [], field_paths=("Customer.aum@filter",)),
+            entry(2, people[:1], field_paths=("Customer.aum@order", "Customer.phone")),
+            entry(3, people, field_paths=("Customer.aumByCategory",)),
+        ],
+    )
+    # Every way of reading the AUM, or one of them by its own path.
+    assert await request_ids(api, filter={"fieldPath": "Customer.aum"}) == [
+        "req-2",
+        "req-1",
+        "req-0",
+    ]
+    assert await request_ids(api, filter={"fieldPath": "Customer.aum@filter"}) == ["req-1"]
+    data = await api.data(LOG, filter={"fieldPath": "Customer.aum@filter"})
+    [node] = data["auditLog"]["nodes"]
+    assert (node["fieldPaths"], node["customerNos"]) == (["Customer.aum@filter"], [])

@@ -84,7 +84,12 @@ class RecordOrigin(Base):
 
 
 class Quarantine(Base):
-    """A rejected input row with the reason, kept so nothing is silently dropped."""
+    """A rejected input row with the reason, kept so nothing is silently dropped.
+
+    ``payload_enc`` is the row as it arrived, JSON encrypted like customers' ID
+    numbers (``cdp.crypto``): a rejected row holds ID numbers, phones and e-mails
+    verbatim, and often precisely the malformed ones nothing else stores.
+    """
 
     __tablename__ = "quarantine"
     __table_args__ = (
@@ -103,7 +108,7 @@ class Quarantine(Base):
     field: Mapped[str | None] = mapped_column(String(64))
     reason_code: Mapped[str] = mapped_column(String(48))
     reason: Mapped[str] = mapped_column(Text)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    payload_enc: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

@@ -1,0 +1,55 @@
+"""The rejects file holds source rows verbatim, so only its owner may read it."""
+
+from __future__ import annotations
+
+import csv
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cdp.ingest.rejects import RejectsWriter
+from cdp.ingest.results import ItemResult
+
+ROW = {"name": "张三", "id_number": "310101198503120013", "phone": "13912345678"}
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """A umask that would leave new files world-readable (and writable)."""
+    previous = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def _write(path: Path) -> None:
+    writer = RejectsWriter(path, list(ROW))
+    writer.write([ItemResult(1, "rejected", "A", code="phone_invalid", reason="bad", raw=ROW)])
+    writer.close()
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_a_new_rejects_file_is_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "rejects" / "crm.csv"
+    _write(path)
+    assert _mode(path) == 0o600
+    with path.open(encoding="utf-8") as f:
+        assert next(csv.DictReader(f))["id_number"] == ROW["id_number"]
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_an_existing_rejects_file_is_narrowed_and_rewritten(tmp_path: Path) -> None:
+    path = tmp_path / "crm.csv"
+    path.write_text("old contents\n" * 10)
+    path.chmod(0o644)
+    _write(path)
+    assert _mode(path) == 0o600
+    assert "old contents" not in path.read_text(encoding="utf-8")
