@@ -25,6 +25,8 @@ from cdp.errors import InvalidInput
 from cdp.ingest.columns import check_header, check_kind
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+# A CSV row longer than the header keeps its extra values, in order, under this key.
+EXTRA = "_extra"
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -84,11 +86,19 @@ def _csv_rows(chunk: Chunk, header: tuple[str, ...]) -> Iterator[SourceRow]:
     for cells in reader:
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue
-        values: dict[str, object] = dict(zip(header, cells, strict=False))
+        values = _as_read(header, cells)
         error = None
         if len(cells) != width:
             error = f"expected {width} fields, found {len(cells)}"
         yield SourceRow(before + reader.line_num, values, error)
+
+
+def _as_read(header: tuple[str, ...], cells: list[str]) -> dict[str, object]:
+    """A row's values by column; values beyond the header are kept under ``EXTRA``."""
+    values: dict[str, object] = dict(zip(header, cells, strict=False))
+    if len(cells) > len(header):
+        values[EXTRA] = cells[len(header) :]
+    return values
 
 
 def _jsonl_rows(chunk: Chunk) -> Iterator[SourceRow]:
@@ -141,7 +151,7 @@ def split_chunk(chunk: Chunk) -> Readable:
             numbers.append(before + reader.line_num)
             values.append(dict(zip(header, cells, strict=True)))
         elif cells and (len(cells) > 1 or cells[0].strip()):
-            row: dict[str, object] = dict(zip(header, cells, strict=False))
+            row = _as_read(header, cells)
             error = f"expected {width} fields, found {len(cells)}"
             unreadable.append(SourceRow(before + reader.line_num, row, error))
     return numbers, values, unreadable
