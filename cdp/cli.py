@@ -19,7 +19,8 @@ from cdp.db import migrate
 from cdp.db.engine import database_url
 from cdp.http.workers import StartupError
 from cdp.http.workers import serve as serve_workers
-from cdp.ingest.commands import import_, merges_app
+from cdp.ingest.admin_commands import import_app, quarantine_app
+from cdp.ingest.commands import merges_app
 from cdp.logging import configure_logging
 from cdp.runtime import open_database, run_command
 from cdp.seed.commands import seed, seed_sources
@@ -44,7 +45,8 @@ app.command("seed", help="Fill an empty database with a deterministic demo data 
 app.command("seed-sources", help="Write two source-system files with planted duplicates.")(
     seed_sources
 )
-app.command("import", help="Import a CSV or JSON Lines file from a source system.")(import_)
+app.add_typer(import_app, name="import")
+app.add_typer(quarantine_app, name="quarantine")
 
 console = Console()
 

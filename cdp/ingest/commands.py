@@ -80,7 +80,7 @@ def import_(
 merges_app = typer.Typer(help="Identity merges: list them, split a wrong one back out.")
 
 
-async def _list(customer: int | None, limit: int) -> None:
+async def _list(customer: str | None, limit: int) -> None:
     async with open_database() as db, db.write_session() as session:
         rows = await list_merges(session, customer, limit)
     render_merges(rows, console)
@@ -96,7 +96,8 @@ async def _undo(merge_id: int) -> None:
 @merges_app.command("list")
 def list_(
     customer: Annotated[
-        int | None, typer.Option("--customer", help="Only merges into this customer id.")
+        str | None,
+        typer.Option("--customer", help="Only merges into (or split from) this customer number."),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 200,
 ) -> None:

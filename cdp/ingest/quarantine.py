@@ -1,4 +1,11 @@
-"""Rejected rows go to the quarantine table, in the same transaction as the good ones."""
+"""Rejected rows go to the quarantine table, in the same transaction as the good ones.
+
+A row is quarantined once per source and content: ``content_hash`` is a keyed hash
+(the payload holds personal data, so no plain digest of it is stored) of the kind,
+the source key and the row as read, not of its line number, so re-importing a file
+adds nothing new for rows already waiting there. The rows are sent with COPY to a
+temporary table and inserted from it, skipping those already present.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +14,27 @@ from typing import Any
 
 import orjson
 
+from cdp.crypto import get_cipher
 from cdp.ingest.pg import copy_rows
 from cdp.ingest.results import ItemResult
 
 _COLUMNS = (
     "import_run_id", "source", "kind", "row_number", "source_key", "field", "reason_code",
-    "reason", "payload",
+    "reason", "payload", "content_hash",
 )  # fmt: skip
+_STAGE = "quarantine_incoming"
 
 
 def _json_safe(raw: dict[str, Any] | None) -> str:
     return orjson.dumps(raw or {}, default=str).decode()
+
+
+def content_hash(kind: str, source_key: str | None, raw: dict[str, Any] | None) -> bytes:
+    """What makes two rejected rows of one source the same row."""
+    content = orjson.dumps(
+        [kind, source_key or "", raw or {}], default=str, option=orjson.OPT_SORT_KEYS
+    )
+    return get_cipher().keyed_hash(content.decode())
 
 
 async def quarantine(
@@ -34,10 +51,24 @@ async def quarantine(
             i.code or "row_invalid",
             i.reason or "",
             _json_safe(i.raw),
+            content_hash(kind, i.source_key, i.raw),
         )
         for i in items
         if i.status == "rejected"
     ]
-    if rows:
-        # jsonb values travel as JSON text (the session's codec adds the binary header).
-        await copy_rows(pg, "quarantine", _COLUMNS, rows)
+    if not rows:
+        return
+    columns = ", ".join(_COLUMNS)
+    # The columns' types, none of the table's constraints; one per connection.
+    await pg.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} ON COMMIT DELETE ROWS "
+        f"AS SELECT {columns} FROM quarantine WITH NO DATA"
+    )
+    # jsonb values travel as JSON text (the session's codec adds the binary header).
+    await copy_rows(pg, _STAGE, _COLUMNS, rows)
+    await pg.execute(
+        f"INSERT INTO quarantine ({columns}) SELECT {columns} FROM {_STAGE} "
+        "ORDER BY row_number ON CONFLICT (source, content_hash) "
+        "WHERE content_hash IS NOT NULL DO NOTHING"
+    )
+    await pg.execute(f"DELETE FROM {_STAGE}")
