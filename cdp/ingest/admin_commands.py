@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
-from cdp.errors import InvalidInput
 from cdp.ingest.commands import import_
 from cdp.ingest.quarantined import (
     QuarantinedRow,
@@ -20,7 +19,7 @@ from cdp.ingest.quarantined import (
     list_quarantined,
     retry,
 )
-from cdp.ingest.runs import RunRow, list_runs
+from cdp.ingest.runs import RunRow, list_runs, reap_abandoned
 from cdp.runtime import open_database, run_command
 
 console = Console()
@@ -72,10 +71,10 @@ def runs(
     """List import runs, newest first; runs whose process died are marked failed first."""
 
     async def go() -> list[RunRow]:
-        if not 1 <= limit <= 10_000:
-            raise InvalidInput("--limit must be between 1 and 10000")
         async with open_database() as db:
-            return await list_runs(db, limit, source)
+            await reap_abandoned(db)
+            async with db.write_session() as session:
+                return await list_runs(session, limit, source)
 
     render_runs(run_command(go()), console)
 

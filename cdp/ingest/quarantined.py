@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdp.db.engine import AsyncWriteSession, Database
 from cdp.errors import InvalidInput, NotFound
@@ -66,7 +67,7 @@ def _row(r: Sequence[Any]) -> QuarantinedRow:
 
 
 async def list_quarantined(
-    session: AsyncWriteSession,
+    session: AsyncSession,
     *,
     run_id: int | None = None,
     source: str | None = None,
@@ -90,7 +91,7 @@ async def list_quarantined(
     return [_row(r) for r in rows]
 
 
-async def get_quarantined(session: AsyncWriteSession, quarantine_id: int) -> QuarantinedRow:
+async def get_quarantined(session: AsyncSession, quarantine_id: int) -> QuarantinedRow:
     rows = (
         await session.execute(
             text(f"SELECT {_COLUMNS} FROM quarantine WHERE id = :id"), {"id": quarantine_id}

@@ -19,9 +19,10 @@ from typing import Any
 
 import orjson
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from cdp.db.engine import Database
+from cdp.errors import InvalidInput
 
 # Advisory-lock keys of import runs: this prefix in the high 32 bits, the run id below.
 _LOCK_SPACE = 0x43445049 << 32
@@ -102,16 +103,16 @@ async def reap_abandoned(db: Database) -> list[int]:
         return sorted(r[0] for r in rows)
 
 
-async def list_runs(db: Database, limit: int, source: str | None = None) -> list[RunRow]:
-    """The latest runs, newest first (abandoned ones marked first)."""
-    await reap_abandoned(db)
+async def list_runs(session: AsyncSession, limit: int, source: str | None = None) -> list[RunRow]:
+    """The latest runs, newest first (reads only: ``reap_abandoned`` marks dead ones)."""
+    if not 1 <= limit <= 10_000:
+        raise InvalidInput("limit must be between 1 and 10000", argument="limit")
     where = "WHERE source = :source" if source is not None else ""
-    async with db.write_session() as session:
-        rows = await session.execute(
-            text(
-                "SELECT id, source, kind, origin, status, started_at, finished_at, counts "
-                f"FROM import_run {where} ORDER BY id DESC LIMIT :limit"
-            ),
-            {"limit": limit, "source": source},
-        )
-        return [RunRow(*r) for r in rows]
+    rows = await session.execute(
+        text(
+            "SELECT id, source, kind, origin, status, started_at, finished_at, counts "
+            f"FROM import_run {where} ORDER BY id DESC LIMIT :limit"
+        ),
+        {"limit": limit, "source": source},
+    )
+    return [RunRow(*r) for r in rows]

@@ -267,3 +267,16 @@ def test_a_second_role_cannot_grant_back_what_pii_restricted_denies(
     assert default_policy.decision(["advisor", "marketer"], "Customer", "idNumber", "read") is D
     assert default_policy.decision(["advisor", "marketer"], "Customer", "phone", "read") is M
     assert default_policy.row_scopes(["advisor", "marketer"]) == {"none"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("type_name", ["ImportRun", "ImportCount", "QuarantinedRow"])
+def test_ingestion_records_are_for_administrators_only(
+    default_policy: CompiledPolicy, role: str, type_name: str
+) -> None:
+    fields = default_policy.types[type_name]
+    assert fields
+    want = A if role == "admin" else D
+    for field in fields:
+        for action in ("read", "filter"):
+            assert default_policy.decision([role], type_name, field, action) is want, field
