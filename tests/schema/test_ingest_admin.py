@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -30,10 +31,10 @@ async def _import(db: Database, tmp_path: Path) -> int:
     return report.run_id
 
 
-async def _data(client: httpx.AsyncClient, query: str, **variables: object) -> dict[str, object]:
+async def _data(client: httpx.AsyncClient, query: str, **variables: object) -> dict[str, Any]:
     body = (await client.post("/graphql", json={"query": query, "variables": variables})).json()
     assert "errors" not in body, body["errors"]
-    data: dict[str, object] = body["data"]
+    data: dict[str, Any] = body["data"]
     return data
 
 
@@ -41,7 +42,7 @@ async def test_admin_reads_runs_and_quarantine(
     client: httpx.AsyncClient, db: Database, tmp_path: Path
 ) -> None:
     run_id = await _import(db, tmp_path)
-    [run] = (await _data(client, RUNS, source="crm"))["importRuns"]  # type: ignore[misc]
+    [run] = (await _data(client, RUNS, source="crm"))["importRuns"]
     assert run["id"] == str(run_id)
     assert (run["status"], run["kind"], run["origin"]) == (
         "completed",
@@ -50,7 +51,7 @@ async def test_admin_reads_runs_and_quarantine(
     )
     counts = {c["name"]: c["value"] for c in run["counts"]}
     assert (counts["read"], counts["created"], counts["rejected"]) == (2, 1, 1)
-    [row] = (await _data(client, ROWS, run=str(run_id)))["quarantinedRows"]  # type: ignore[misc]
+    [row] = (await _data(client, ROWS, run=str(run_id)))["quarantinedRows"]
     assert row["importRunId"] == str(run_id)
     assert (row["rowNumber"], row["sourceKey"]) == (3, "B")
     assert row["resolvedAt"] is None

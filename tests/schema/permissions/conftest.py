@@ -100,11 +100,11 @@ async def world(session: AsyncWriteSession) -> World:
         text(
             "WITH run AS (INSERT INTO import_run (source, kind, origin, status, finished_at, "
             "counts) VALUES ('0-world', 'customers', 'world.csv', 'completed', now(), "
-            "'{\"read\": 2, \"rejected\": 1}') RETURNING id) "
+            '\'{"read": 2, "rejected": 1}\') RETURNING id) '
             "INSERT INTO quarantine (import_run_id, source, kind, row_number, source_key, "
             "field, reason_code, reason, payload, resolved_at) SELECT id, '0-world', "
             "'customers', 2, 'W1', 'phone', 'phone_invalid', 'not a phone', "
-            "'{\"source_key\": \"W1\"}', now() FROM run"
+            '\'{"source_key": "W1"}\', now() FROM run'
         )
     )
     return World(advisor, other, first, spouse, friend, stranger, household)
