@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -140,6 +141,29 @@ class _SessionScope:
             await self.app(scope, receive, send)
 
 
+# What a browser app may send and read across origins.
+_CORS_HEADERS = ["authorization", "content-type", "accept", "x-purpose", "x-request-id"]
+_CORS_EXPOSED = ["x-request-id", "retry-after", "www-authenticate"]
+
+
+def _cors(settings: Settings) -> list[Middleware]:
+    """CORS for the configured origins, outermost: a browser's preflight carries no
+    credentials, so it is answered before authentication would refuse it."""
+    origins = settings.cors_origin_list
+    if not origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=_CORS_HEADERS,
+            expose_headers=_CORS_EXPOSED,
+            max_age=600,
+        )
+    ]
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Starlette:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
@@ -191,6 +215,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         ],
         # Outermost first: refusals still get a request id, a log line and metrics.
         middleware=[
+            *_cors(settings),
             Middleware(RequestContextMiddleware),
             Middleware(
                 AuthMiddleware,

@@ -13,7 +13,8 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from cdp.auth.commands import demo_key, keys_app
+from cdp.auth.commands import demo_key, keys_app, tokens_app
+from cdp.auth.mint import demo_secret, mint
 from cdp.config import get_settings
 from cdp.db import migrate
 from cdp.db.engine import database_url
@@ -40,6 +41,7 @@ policy_app.command("check")(policy_check)
 app.add_typer(policy_app, name="policy")
 app.add_typer(merges_app, name="merges")
 app.add_typer(keys_app, name="keys")
+app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.command("seed", help="Fill an empty database with a deterministic demo data set.")(seed)
 app.command("seed-sources", help="Write two source-system files with planted duplicates.")(
@@ -125,10 +127,19 @@ def demo(
     port: int | None = typer.Option(None, help="Port (default from CDP_PORT)."),
 ) -> None:
     """Migrate, seed a demo data set if the database is empty, and serve it."""
+    from datetime import timedelta
+
     from cdp.customers.repository import CustomerRepository
     from cdp.seed import seed_database
 
     settings = get_settings()
+    if settings.jwt_secret is None:
+        # Front-end teams try the JWT path too: a development secret of this data
+        # directory, handed to the server (and its workers) through the environment.
+        os.environ["CDP_JWT_SECRET"] = demo_secret(Path(settings.data_dir))
+        get_settings.cache_clear()
+        settings = get_settings()
+    token = mint(settings, "demo-frontend", ["frontend"], ttl=timedelta(hours=12))
 
     async def prepare() -> tuple[list[str], str]:
         url = database_url(settings)
@@ -162,6 +173,11 @@ def demo(
         f"  other large customers: {', '.join(samples[1:]) or '-'}",
         "  the same customer as another role sees it (masked name and phone, no ID number):",
         "    cdp keys create --name demo-marketer --role marketer   (then use that key)",
+        "  a front-end JWT (role frontend, 12 hours), signed with the development secret in "
+        f"{settings.data_dir}/jwt-secret.dev unless CDP_JWT_SECRET is set:",
+        f"    {token}",
+        "  more: cdp tokens create --sub NAME --role ROLE [--advisor ID] [--ttl 12h]; "
+        "a browser app on another origin needs CDP_CORS_ORIGINS=http://localhost:5173",
     ):
         console.print(line, soft_wrap=True, highlight=False)
     serve(host=None, port=port, workers=1)

@@ -83,6 +83,8 @@ def test_unreachable_database_is_a_message_and_exit_code(
         ["quarantine", "show"],
         ["quarantine", "retry"],
         ["merges"],
+        ["tokens"],
+        ["tokens", "create"],
         ["policy", "check"],
         ["audit"],
         ["audit", "purge"],
