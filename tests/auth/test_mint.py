@@ -27,7 +27,10 @@ def test_a_minted_token_verifies_with_its_claims() -> None:
     assert (principal.subject, principal.roles, principal.advisor_id) == (
         "ana", frozenset({"advisor"}), 7,
     )  # fmt: skip
-    assert principal.claims["exp"] - principal.claims["iat"] == 300
+    claims = principal.claims
+    assert isinstance(claims["exp"], int)
+    assert isinstance(claims["iat"], int)
+    assert claims["exp"] - claims["iat"] == 300
 
 
 def test_refused_without_a_secret_or_with_bad_input() -> None:
