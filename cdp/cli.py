@@ -133,7 +133,7 @@ def demo(
     from cdp.seed import seed_database
 
     settings = get_settings()
-    if settings.jwt_secret is None:
+    if settings.jwt_secret is None or not settings.jwt_secret.get_secret_value():
         # Front-end teams try the JWT path too: a development secret of this data
         # directory, handed to the server (and its workers) through the environment.
         os.environ["CDP_JWT_SECRET"] = demo_secret(Path(settings.data_dir))

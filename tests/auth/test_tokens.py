@@ -55,3 +55,12 @@ def test_a_changed_signature_is_checked_afresh(verifier: TokenVerifier) -> None:
     forged = f"{head}.{payload}.{'A' * len(signature)}"
     with pytest.raises(Unauthenticated, match="invalid"):
         verifier.verify(forged)
+
+
+def test_an_empty_secret_turns_hs256_off() -> None:
+    # ``CDP_JWT_SECRET=`` in an env file: HS256 is off, not checked against "" (which
+    # PyJWT would refuse with an error of its own, inside a request).
+    verifier = TokenVerifier(Settings(jwt_secret=SecretStr("")))
+    assert not verifier.enabled
+    with pytest.raises(Unauthenticated, match="algorithm is not accepted"):
+        verifier.verify(mint_token())

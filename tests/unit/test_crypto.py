@@ -1,8 +1,13 @@
 from __future__ import annotations
 
 import hmac
+from pathlib import Path
 
-from cdp.crypto import Cipher, _derive
+import pytest
+
+from cdp.config import Settings
+from cdp.crypto import Cipher, _derive, load_master_key
+from cdp.errors import Unavailable
 
 MASTER = bytes(range(32))
 
@@ -18,3 +23,11 @@ def test_keyed_hashes_are_hmac_sha256_under_derived_keys() -> None:
     pseudonym_key = _derive(MASTER, b"cdp:pseudonym:v1")
     assert cipher.pseudonym(42) == "P" + hmac.digest(pseudonym_key, b"42", "sha256")[:10].hex()
     assert cipher.keyed_hash("a") != Cipher.from_master_key(bytes(32)).keyed_hash("a")
+
+
+def test_production_refuses_to_make_up_a_key(tmp_path: Path) -> None:
+    with pytest.raises(Unavailable, match="CDP_ENCRYPTION_KEY must be set"):
+        load_master_key(Settings(env="production", encryption_key=None, data_dir=tmp_path))
+    assert not (tmp_path / "secret.key").exists()
+    made = load_master_key(Settings(env="development", encryption_key=None, data_dir=tmp_path))
+    assert len(made) == 32
