@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -36,6 +37,7 @@ def data_dir() -> Iterator[Path]:
     pg = path / "pg"
     if (pg / "postmaster.pid").exists():  # a failed test must not leave a server behind
         subprocess.run([CDP, "db", "current"], env=_env(path), capture_output=True, timeout=60)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _env(data_dir: Path, port: int = 0) -> dict[str, str]:
