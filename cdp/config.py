@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     # /metrics without credentials: unset means open when the server binds a
     # loopback address (a local scraper), closed otherwise.
     metrics_open: bool | None = None
+    # Browser origins allowed to call the API from another origin (CORS), comma-separated,
+    # e.g. ``https://app.example.com,http://localhost:5173``; empty: no CORS headers,
+    # so browsers keep the same-origin rule. ``*`` allows any origin (no cookies are
+    # used: credentials travel in the Authorization header).
+    cors_origins: str = ""
     # Per caller (API key or JWT subject), per process: a token bucket refilled at
     # rate_limit_rate requests a second, holding at most rate_limit_burst.
     rate_limit_enabled: bool = True
@@ -111,6 +116,10 @@ class Settings(BaseSettings):
     @property
     def embedded(self) -> bool:
         return self.database_url is None
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
 
 
 @lru_cache(maxsize=1)
