@@ -146,10 +146,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if database is None:
-            db = api_database(settings, database_url(settings))
-        else:
-            db = database
+        db = api_database(settings, database_url(settings)) if database is None else database
         app.state.db = db
         # The policy this process enforces, kept current by the watcher (fails closed).
         # It reads committed rows through the engine's pool: refreshes run in the

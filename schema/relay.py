@@ -41,16 +41,30 @@ def global_id(type_name: str, pk: int) -> strawberry.ID:
     return strawberry.ID(to_base64(type_name, pk))
 
 
-def parse_global_id(value: str, expected: str | None = None) -> tuple[str, int]:
-    """``(type name, primary key)`` of a global ID; ``BAD_USER_INPUT`` when malformed
-    or, with ``expected``, of another type."""
+# Primary keys are bigint columns; a number beyond them names no row, and would
+# fail as a query argument.
+_MAX_PK = 2**63 - 1
+
+
+def parse_global_id(
+    value: str, expected: str | None = None, argument: str = "id"
+) -> tuple[str, int]:
+    """``(type name, primary key)`` of a global ID; ``BAD_USER_INPUT`` naming
+    ``argument`` when malformed, beyond a bigint or, with ``expected``, of another type."""
     try:
         type_name, raw = from_base64(value)
         pk = int(raw)
     except ValueError as e:
-        raise InvalidInput(f"{value!r} is not a valid global ID", argument="id") from e
+        raise InvalidInput(
+            f"{argument}: {value!r} is not a valid global ID", argument=argument
+        ) from e
+    if not -_MAX_PK <= pk <= _MAX_PK:
+        raise InvalidInput(f"{argument}: {value!r} is not a valid global ID", argument=argument)
     if expected is not None and type_name != expected:
-        raise InvalidInput(f"{value!r} is the ID of a {type_name}, not of a {expected}")
+        raise InvalidInput(
+            f"{argument}: {value!r} is the ID of a {type_name}, not of a {expected}",
+            argument=argument,
+        )
     return type_name, pk
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeAlias
 import strawberry
 
 from cdp.intake import submit_batch
+from schema.bounds import SOURCE_NAME
 from schema.mutations.inputs import to_row
 from schema.mutations.results import BatchResult
 from schema.types.info import Info
@@ -17,7 +18,8 @@ SourceArg: TypeAlias = Annotated[
     str,
     strawberry.argument(
         description="The sending system, e.g. core_banking or crm (at most 32 characters); "
-        "its trust ranks its values in survivorship."
+        "its trust ranks its values in survivorship.",
+        metadata=SOURCE_NAME,
     ),
 ]
 IdempotencyKeyArg: TypeAlias = Annotated[
