@@ -9,6 +9,8 @@ values alike (variables before coercion, as the caller sent them), refuses inste
 - a number outside the ``Bounds`` declared on its field or argument
   (``schema.bounds``), every Decimal outside the amounts' range, and a non-finite one;
 - a string longer than its declared ``max_length``;
+- an instant with an offset that leaves the calendar once converted to UTC
+  (``0001-01-01T00:00:00+14:00``);
 - a list of more than ``max_list_items`` items, or values nested deeper than
   ``MAX_NESTING``;
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -212,7 +215,24 @@ class ArgumentCheck:
                 argument=path,
                 maximum=bounds.max_length,
             )
-        self._number(value, scalar, bounds, path)
+        if getattr(scalar, "name", None) == "DateTime":
+            self._instant(value, path)
+        else:
+            self._number(value, scalar, bounds, path)
+
+    def _instant(self, value: str, path: str) -> None:
+        try:
+            instant = datetime.fromisoformat(value)
+        except ValueError:
+            return  # not an instant at all: coercion reports it
+        if instant.tzinfo is None:
+            return
+        try:
+            instant.astimezone(UTC)
+        except OverflowError:
+            raise InvalidInput(
+                f"{path} leaves the calendar once converted to UTC", argument=path
+            ) from None
 
     def _number(
         self, raw: str | int | float, scalar: Any, bounds: Bounds | None, path: str

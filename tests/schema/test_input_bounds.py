@@ -95,6 +95,13 @@ async def test_an_age_nested_in_or_is_checked_too(api: Api) -> None:
     _refused(body, "filter.or.age.min")
 
 
+@pytest.mark.parametrize("instant", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+async def test_an_instant_that_leaves_the_calendar_in_utc(api: Api, instant: str) -> None:
+    _refused(await api.raw(CUSTOMERS, f={"onboarded": {"min": instant}}), "filter.onboarded.min")
+    query = "query($s: DateTime) { auditLog(filter: {since: $s}, first: 5) { totalCount } }"
+    _refused(await api.raw(query, s=instant), "filter.since")
+
+
 async def test_a_source_longer_than_its_column(client: httpx.AsyncClient, db: Database) -> None:
     body = await send(
         client, UPSERT_CUSTOMERS, [{"source_key": "K1", "name": "张三"}], source="s" * 33

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from datetime import UTC, timedelta
+from datetime import timedelta, timezone
 from typing import Any
 
 import hypothesis_graphql
@@ -68,9 +68,13 @@ FIELDS = [
         if f != "updatePolicy"
     ),
 ]
+_DAY = timedelta(hours=23, minutes=59)
 SCALARS = {
     "Date": st.dates().map(nodes.String),
-    "DateTime": st.datetimes(timezones=st.just(UTC)).map(lambda d: nodes.String(d.isoformat())),
+    # Offsets up to a day either way, at the calendar's edges too.
+    "DateTime": st.datetimes(
+        timezones=st.timedeltas(min_value=-_DAY, max_value=_DAY).map(timezone)
+    ).map(lambda d: nodes.String(d.isoformat())),
     "Decimal": st.decimals().map(nodes.String),
     "JSON": st.text().map(nodes.String),
 }
