@@ -5,7 +5,8 @@ calendar can hold they do not, and an input beyond it failed inside a statement 
 internal error. One walk over every argument of an operation, literal and variable
 values alike (variables before coercion, as the caller sent them), refuses instead:
 
-- a string holding a NUL character (no PostgreSQL text can store one), any argument;
+- a string holding a NUL character (no PostgreSQL text or jsonb can store one), any
+  argument, inside JSON values too;
 - a number outside the ``Bounds`` declared on its field or argument
   (``schema.bounds``), every Decimal outside the amounts' range, and a non-finite one;
 - a string longer than its declared ``max_length``;
@@ -44,6 +45,7 @@ from graphql import (
     VariableNode,
     get_named_type,
     get_nullable_type,
+    value_from_ast_untyped,
 )
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
@@ -160,6 +162,8 @@ class ArgumentCheck:
                 self._string(node.value, nullable, bounds, path)
             elif isinstance(node, IntValueNode | FloatValueNode):
                 self._number(node.value, nullable, bounds, path)
+            elif isinstance(node, ObjectValueNode | ListValueNode):  # a JSON scalar
+                self._json(value_from_ast_untyped(node, self.variables), path)
 
     def _value(
         self,
@@ -192,6 +196,21 @@ class ArgumentCheck:
                 self._string(value, nullable, bounds, path)
             elif isinstance(value, int | float) and not isinstance(value, bool):
                 self._number(value, nullable, bounds, path)
+            elif isinstance(value, dict | list):  # a JSON scalar
+                self._json(value, path)
+
+    def _json(self, value: Any, path: str) -> None:
+        pending = [value]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, str):
+                if "\x00" in item:
+                    raise InvalidInput(f"{path} contains a NUL character", argument=path)
+            elif isinstance(item, dict):
+                pending.extend(item.keys())
+                pending.extend(item.values())
+            elif isinstance(item, list):
+                pending.extend(item)
 
     def _nesting(self, path: str, depth: int) -> None:
         if depth > MAX_NESTING:

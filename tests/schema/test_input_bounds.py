@@ -15,7 +15,13 @@ import pytest
 
 from cdp.db.engine import Database
 from tests.schema.conftest import Api
-from tests.schema.mutations.helpers import UPSERT_CUSTOMERS, count, send
+from tests.schema.mutations.helpers import (
+    RECORD_INTERACTIONS,
+    UPSERT_CUSTOMERS,
+    count,
+    data,
+    send,
+)
 
 CUSTOMERS = "query($f: CustomerFilter) { customers(filter: $f, first: 5) { totalCount } }"
 
@@ -52,6 +58,37 @@ async def test_a_nul_byte_in_a_mutation_item(client: httpx.AsyncClient, db: Data
     body = await send(client, UPSERT_CUSTOMERS, [{"source_key": "K\x001", "name": "张三"}])
     _refused(body, "customers.sourceKey")
     assert await count(db, "customer") == 0
+
+
+async def test_a_nul_byte_inside_a_json_value(client: httpx.AsyncClient, db: Database) -> None:
+    item = {
+        "source_key": "I1",
+        "customer_key": "K1",
+        "kind": "login",
+        "occurred_at": "2024-01-01",
+        "properties": {"page": ["home", {"x\x00": 1}]},
+    }
+    _refused(await send(client, RECORD_INTERACTIONS, [item]), "interactions.properties")
+    literal = (
+        'mutation { recordInteractions(source: "crm", interactions: [{sourceKey: "I1", '
+        'customerKey: "K1", kind: "login", occurredAt: "2024-01-01", '
+        'properties: {page: "\\u0000"}}]) { counts { rejected } } }'
+    )
+    body = (await client.post("/graphql", json={"query": literal})).json()
+    _refused(body, "interactions.properties")
+    assert await count(db, "interaction_event") == 0
+
+
+@pytest.mark.parametrize("instant", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+async def test_an_item_timestamp_outside_the_calendar_is_rejected(
+    client: httpx.AsyncClient, instant: str
+) -> None:
+    # Item values are strings normalised as in file imports: one rejected item.
+    item = {"source_key": "K1", "name": "张三", "onboarded_at": instant}
+    [result] = data(await send(client, UPSERT_CUSTOMERS, [item]))["items"]
+    assert result["status"] == "REJECTED"
+    assert result["rejection"]["field"] == "onboarded_at"
+    assert result["rejection"]["code"] == "date_invalid"
 
 
 async def test_a_global_id_beyond_64_bits(api: Api) -> None:
