@@ -163,7 +163,7 @@ class ArgumentCheck:
             elif isinstance(node, IntValueNode | FloatValueNode):
                 self._number(node.value, nullable, bounds, path)
             elif isinstance(node, ObjectValueNode | ListValueNode):  # a JSON scalar
-                self._json(value_from_ast_untyped(node, self.variables), path)
+                self._json(value_from_ast_untyped(node, dict(self.variables)), path)
 
     def _value(
         self,
