@@ -27,7 +27,7 @@ from strawberry.types import ExecutionResult
 from cdp.auth.authenticator import Authenticator
 from cdp.auth.ratelimit import RateLimiter
 from cdp.config import Settings, get_settings
-from cdp.db.engine import Database, create_engine, create_read_engine, database_url
+from cdp.db.engine import Database, api_database, database_url
 from cdp.errors import Unavailable
 from cdp.http import graphiql
 from cdp.http.auth import AuthMiddleware
@@ -184,11 +184,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if database is None:
-            url = database_url(settings)
-            db = Database(create_engine(settings, url), create_read_engine(settings, url))
-        else:
-            db = database
+        db = api_database(settings, database_url(settings)) if database is None else database
         app.state.db = db
         # The policy this process enforces, kept current by the watcher (fails closed).
         # It reads committed rows through the engine's pool: refreshes run in the

@@ -101,6 +101,15 @@ class Settings(BaseSettings):
     max_aliases: int = 20
     max_tokens: int = 2000
     max_cost: int = 25_000
+    # Input bounds, checked with the limits: the items of any one list argument
+    # (above the mutations' own batch limit, which answers with its own error), and
+    # the predicates of one filter, nested and/or/not included, every list item
+    # counted (each becomes SQL the database evaluates per row).
+    max_list_items: int = Field(default=10_000, ge=1)
+    max_filter_width: int = Field(default=100, ge=1)
+    # Every statement of the API (not of migrations, imports or seeding) is cancelled
+    # by the server after this many milliseconds; 0 turns the limit off.
+    statement_timeout_ms: int = Field(default=5000, ge=0)
 
     # Days the audit trail of sensitive reads is kept before the retention purge
     # deletes it. Five years by default; regulators differ, so firms set their own.
