@@ -61,3 +61,13 @@ async def load_profiles(
         r[0]: Profile(r[0], r[1], r[2], r[3], r[4], bool(r[5]), float(r[6]), bool(r[7]))
         for r in rows
     }
+
+
+_NUMBERS = text("SELECT id, customer_no FROM customer WHERE id = ANY(:ids)").bindparams(
+    bindparam("ids", type_=ARRAY(BigInteger))
+)
+
+
+async def customer_numbers(session: AsyncSession, ids: Sequence[int]) -> dict[int, str]:
+    """Customer numbers for display (the graph itself keys on ids)."""
+    return {r[0]: r[1] for r in await read(session, _NUMBERS, {"ids": list(ids)})}

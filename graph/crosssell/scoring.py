@@ -22,9 +22,11 @@ OTHER_WEIGHT = 0.6
 
 @dataclass(frozen=True)
 class Weights:
-    household: float = 0.45
-    co_holding: float = 0.4
-    similar: float = 0.15
+    """The blend; chosen by ``cdp graph evaluate`` on seeded data (see graph/README.md)."""
+
+    household: float = 0.2
+    co_holding: float = 0.3
+    similar: float = 0.5
 
 
 @dataclass

@@ -13,6 +13,7 @@ from cdp.db.engine import Database
 from cdp.db.models import Customer, Product
 from graph.crosssell.profiles import load_profiles
 from graph.crosssell.reasons import CO_HOLDING, HOUSEHOLD, SIMILAR, signals_for
+from graph.crosssell.scoring import Weights
 from graph.crosssell.service import MARKETING, CrossSell, recommend
 from graph.sync import GraphState
 from tests.factories import (
@@ -110,13 +111,20 @@ async def test_signals_the_caller_may_not_read_neither_rank_nor_explain(
 ) -> None:
     f = await _family(session)
     state = await state_of(db)
+    full = {r.product_code: r for r in (await _cross_sell(db, state, f["head"])).items}
     signals = signals_for(lambda field: not field.startswith("Household"))
     assert signals == {CO_HOLDING, SIMILAR}
     result = await _cross_sell(db, state, f["head"], signals=signals)
-    assert result.items[0].product_code == f["b"].code
     for item in result.items:
         assert HOUSEHOLD not in item.components
         assert all(r.kind != HOUSEHOLD for r in item.reasons)
+    x = next(r for r in result.items if r.product_code == f["x"].code)
+    assert x.score == pytest.approx(full[f["x"].code].score - Weights().household)
+
+    only_holdings = signals_for(lambda field: field in ("Customer.holdings", "Holding.product"))
+    assert only_holdings == {CO_HOLDING}
+    ranked = (await _cross_sell(db, state, f["head"], signals=only_holdings)).items
+    assert ranked[0].product_code == f["b"].code  # the spouse's product no longer leads
     assert signals_for(lambda field: True) == {HOUSEHOLD, CO_HOLDING, SIMILAR}
 
 
