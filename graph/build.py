@@ -68,11 +68,7 @@ def assemble(cols: Columns, products: Products, potential: float, hnw: float) ->
     np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
 
     aum = np.bincount(rows, weights=values, minlength=n)
-    segment = (
-        segments(cols.risk_level[order], aum, potential, hnw)
-        if n
-        else np.zeros(0, np.int16)
-    )
+    segment = segments(cols.risk_level[order], aum, potential, hnw) if n else np.zeros(0, np.int16)
     binary = sparse.csr_matrix((np.ones(len(rows), np.int32), pcols, indptr), shape=(n, p))
     co = np.asarray((binary.T @ binary).todense(), dtype=np.int32).reshape(p, p)
     seg_binary = sparse.csr_matrix(

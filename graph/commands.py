@@ -35,7 +35,8 @@ from graph.evaluate.holdings_file import read_holdings
 from graph.evaluate.run import evaluate as run_evaluation
 from graph.households import gaps, view
 from graph.load import estimate_rows, read_snapshot
-from graph.referrals import cascade, prospects as find_prospects, top_referrers
+from graph.referrals import cascade, top_referrers
+from graph.referrals import prospects as find_prospects
 from graph.state import build_state, open_state, write_state
 from graph.sync import GraphState
 
@@ -259,4 +260,3 @@ def evaluate(
         console.print(report.evaluation(results, notes, f"offline evaluation ({holdings.name})"))
 
     run_command(from_file())
-

@@ -35,15 +35,16 @@ def social_layer(core: Core) -> nx.Graph:
     counts = np.diff(core.referees_indptr)
     referrers = np.repeat(core.customer_ids, counts).tolist()
     g.add_edges_from(
-        (("customer", a), ("customer", b)) for a, b in zip(referrers, core.referees.tolist())
+        (("customer", a), ("customer", b))
+        for a, b in zip(referrers, core.referees.tolist(), strict=False)
     )
     for referrer, referees in core.delta.referees.items():
         g.add_edges_from((("customer", referrer), ("customer", r)) for r in referees)
     for h, hid in enumerate(core.household_ids.tolist()):
         if hid in core.delta.members:
             continue
-        members = core.members[core.members_indptr[h] : core.members_indptr[h + 1]]
-        g.add_edges_from((("customer", m), ("household", hid)) for m in members.tolist())
+        ids = core.members[core.members_indptr[h] : core.members_indptr[h + 1]].tolist()
+        g.add_edges_from((("customer", m), ("household", hid)) for m in ids)
     for hid, members in core.delta.members.items():
         g.add_edges_from((("customer", m), ("household", hid)) for m in members)
     return g
@@ -61,7 +62,10 @@ def communities(core: Core, seed: int = 42, min_size: int = 2) -> list[Community
         if len(customers) < min_size:
             continue
         rows = [core.row(c) for c in customers]
-        total = sum(float(aum[r]) if r is not None else core.aum(c) for r, c in zip(rows, customers))
+        total = sum(
+            float(aum[r]) if r is not None else core.aum(c)
+            for r, c in zip(rows, customers, strict=False)
+        )
         households = sum(1 for n in part if n[0] == "household")
         found.append((customers, households, total))
     found.sort(key=lambda f: (-len(f[0]), f[0][0]))

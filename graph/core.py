@@ -129,7 +129,10 @@ class Core:
         h = int(np.searchsorted(self.household_ids, household_id))
         if h >= len(self.household_ids) or self.household_ids[h] != household_id:
             return []
-        return self.members[self.members_indptr[h] : self.members_indptr[h + 1]].tolist()
+        found: list[int] = self.members[
+            self.members_indptr[h] : self.members_indptr[h + 1]
+        ].tolist()
+        return found
 
     def housemates(self, customer_id: int) -> list[tuple[int, str]]:
         """The other members of the customer's household with their relation to its head."""

@@ -113,7 +113,7 @@ async def _driver(db: Database) -> AsyncIterator[Any]:
         yield raw.driver_connection
         return
     async with db.bind.connect() as conn:
-        pg = (await conn.get_raw_connection()).driver_connection
+        pg: Any = (await conn.get_raw_connection()).driver_connection
         async with pg.transaction(isolation="repeatable_read", readonly=True):
             yield pg
 

@@ -16,6 +16,7 @@ import shutil
 from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -59,7 +60,8 @@ def load(root: Path) -> tuple[Core, datetime, int]:
     meta = json.loads((directory / "meta.json").read_text())
 
     def array(name: str) -> np.ndarray:
-        return np.load(directory / f"{name}.npy", mmap_mode="c")
+        loaded: np.ndarray = np.load(directory / f"{name}.npy", mmap_mode="c")
+        return loaded
 
     products = Products(
         ids=array("product_ids"),
@@ -70,7 +72,8 @@ def load(root: Path) -> tuple[Core, datetime, int]:
         min_investment=array("product_min_investment"),
         on_sale=array("product_on_sale"),
     )
-    core = Core(products=products, **{attr: array(attr) for attr in _CORE_ARRAYS})
+    arrays: dict[str, Any] = {attr: array(attr) for attr in _CORE_ARRAYS}
+    core = Core(products=products, **arrays)
     return core, datetime.fromisoformat(meta["watermark"]), int(meta["referral_id"])
 
 

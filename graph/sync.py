@@ -12,8 +12,10 @@ is harmless because each ``apply_*`` is idempotent. A scheduled rebuild
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import networkx as nx
 from sqlalchemy import text
@@ -101,7 +103,7 @@ async def catch_up(state: GraphState, db: Database) -> CatchUp:
     return done
 
 
-def _refresh_products(core: Core, rows: list[tuple[int, int, float, bool]]) -> None:
+def _refresh_products(core: Core, rows: Sequence[Any]) -> None:
     products = core.products
     for pid, rating, minimum, on_sale in rows:
         j = products.index(pid)

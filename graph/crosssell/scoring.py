@@ -29,6 +29,9 @@ class Weights:
     similar: float = 0.5
 
 
+DEFAULT_WEIGHTS = Weights()
+
+
 @dataclass
 class Components:
     held: dict[int, float]

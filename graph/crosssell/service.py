@@ -21,7 +21,7 @@ from graph.core import Core
 from graph.crosssell import reasons as rs
 from graph.crosssell.profiles import Profile
 from graph.crosssell.reasons import CO_HOLDING, HOUSEHOLD, MIN_GROUP, SIGNALS, SIMILAR, Reason
-from graph.crosssell.scoring import Components, Weights, blend, components
+from graph.crosssell.scoring import DEFAULT_WEIGHTS, Components, Weights, blend, components
 from graph.crosssell.suitability import max_rating
 
 MARKETING = "marketing"
@@ -59,9 +59,7 @@ def _filters(
     mask = np.ones(len(products), bool)
     mask[list(held)] = False
     excluded: dict[str, int] = {}
-    limit = max_rating(
-        profile.risk_level, profile.risk_assessed_at, profile.professional, today
-    )
+    limit = max_rating(profile.risk_level, profile.risk_assessed_at, profile.professional, today)
     for name, ok in (
         ("not_on_sale", np.asarray(products.on_sale, bool)),
         ("suitability", np.asarray(products.rating) <= limit),
@@ -80,7 +78,7 @@ def recommend(
     *,
     purpose: str = ADVICE,
     signals: frozenset[str] = ALL_SIGNALS,
-    weights: Weights = Weights(),  # noqa: B008 - frozen, shared safely
+    weights: Weights = DEFAULT_WEIGHTS,
 ) -> CrossSell:
     """The top ``k`` products for the customer, ranked by the signals the caller may see."""
     cid = profile.customer_id

@@ -14,7 +14,7 @@ import networkx as nx
 
 from graph.build import TIERS
 from graph.crosssell.reasons import CO_HOLDING, HOUSEHOLD, SIMILAR, kinship
-from graph.crosssell.scoring import KIN_WEIGHT, OTHER_WEIGHT, Weights
+from graph.crosssell.scoring import DEFAULT_WEIGHTS, KIN_WEIGHT, OTHER_WEIGHT, Weights
 from graph.model import Node, customer
 
 
@@ -72,8 +72,12 @@ def walk_components(
 
 
 def walk_scores(
-    g: nx.DiGraph, cid: int, potential: float, hnw: float, weights: Weights = Weights()
-) -> dict[int, float]:  # noqa: B008
+    g: nx.DiGraph,
+    cid: int,
+    potential: float,
+    hnw: float,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> dict[int, float]:
     parts = walk_components(g, cid, potential, hnw)
     scores: dict[int, float] = {}
     for signal, weight in (

@@ -56,7 +56,11 @@ def parse_day(value: object) -> int | None:
     match = _DATE.match(str(value))
     if not match:
         return None
-    year, month, day = match.group(1), match.group(2) or match.group(4), match.group(3) or match.group(5)
+    year, month, day = (
+        match.group(1),
+        match.group(2) or match.group(4),
+        match.group(3) or match.group(5),
+    )
     try:
         return (date(int(year), int(month), int(day)) - EPOCH).days
     except ValueError:
@@ -84,9 +88,10 @@ def read_holdings(path: Path) -> HoldingsFile:
     dated = False
     for record in _records(path):
         rows += 1
-        key, code = str(record.get("customer_key") or "").strip(), str(
-            record.get("product_code") or ""
-        ).strip()
+        key, code = (
+            str(record.get("customer_key") or "").strip(),
+            str(record.get("product_code") or "").strip(),
+        )
         raw_day = next((record[c] for c in _DATE_COLUMNS if record.get(c)), None)
         day = parse_day(raw_day) if raw_day is not None else UNDATED
         amount = parse_amount(record["market_value"]) if record.get("market_value") else 0.0

@@ -16,7 +16,7 @@ import numpy as np
 from graph.build import Columns, assemble
 from graph.core import Core, Products
 from graph.crosssell.reasons import SIMILAR
-from graph.crosssell.scoring import Weights, blend, components
+from graph.crosssell.scoring import DEFAULT_WEIGHTS, Weights, blend, components
 from graph.crosssell.service import ALL_SIGNALS
 from graph.evaluate import splits
 from graph.evaluate.metrics import KS, Scoreboard
@@ -38,7 +38,8 @@ def _top(core: Core, scores: np.ndarray, held: dict[int, float], k: int) -> list
         scores[list(held)] = -np.inf
     order = np.lexsort((np.arange(len(scores)), -scores))[:k]
     order = order[np.isfinite(scores[order])]
-    return core.products.ids[order].tolist()
+    ranked: list[int] = core.products.ids[order].tolist()
+    return ranked
 
 
 def rankers(core: Core, weights: Weights, k: int) -> dict[str, Ranker]:
@@ -83,7 +84,7 @@ def evaluate(
     *,
     sample: int = 20_000,
     seed: int = 42,
-    weights: Weights = Weights(),  # noqa: B008 - frozen
+    weights: Weights = DEFAULT_WEIGHTS,
 ) -> tuple[list[Result], dict[str, str]]:
     results: list[Result] = []
     notes: dict[str, str] = {}

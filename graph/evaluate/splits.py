@@ -27,7 +27,9 @@ def leave_one_out(cols: Columns, seed: int) -> tuple[Columns, dict[int, set[int]
     keep[held_out] = False
     truth = {
         int(c): {int(p)}
-        for c, p in zip(cols.holding_customer[held_out], cols.holding_product[held_out])
+        for c, p in zip(
+            cols.holding_customer[held_out], cols.holding_product[held_out], strict=False
+        )
     }
     return _subset(cols, keep), truth
 
@@ -42,7 +44,9 @@ def temporal(cols: Columns, quantile: float = 0.8) -> tuple[Columns, dict[int, s
     after = dated & ~before
     known = set(cols.holding_customer[before].tolist())
     truth: dict[int, set[int]] = {}
-    for c, p in zip(cols.holding_customer[after].tolist(), cols.holding_product[after].tolist()):
+    for c, p in zip(
+        cols.holding_customer[after].tolist(), cols.holding_product[after].tolist(), strict=False
+    ):
         if c in known:
             truth.setdefault(c, set()).add(p)
     return _subset(cols, before), truth, cutoff

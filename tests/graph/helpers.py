@@ -6,8 +6,8 @@ from datetime import date
 
 from cdp.config import get_settings
 from cdp.db.engine import Database
-from graph.sync import GraphState
 from graph.state import build_state
+from graph.sync import GraphState
 
 TODAY = date(2026, 12, 1)
 

@@ -73,7 +73,8 @@ async def test_household_and_co_holding_reasons(db: Database, session: AsyncSess
     assert co.text == "持有甲基金的客户中42%也持有乙基金"
     assert co.numbers == {"share": 0.42, "group": 50.0}
     assert b.components[CO_HOLDING] == pytest.approx(21 / 50)
-    assert f["a"].code not in codes and f["cash"].code not in codes  # held already
+    assert f["a"].code not in codes
+    assert f["cash"].code not in codes
 
 
 async def test_similar_customers_reason(db: Database, session: AsyncSession) -> None:
@@ -194,7 +195,8 @@ async def test_marketing_honours_withdrawn_consent(db: Database, session: AsyncS
     await create_consent(session, other, "marketing", granted=True)
     state = await state_of(db)
     withdrawn = await _cross_sell(db, state, me, purpose=MARKETING)
-    assert withdrawn.items == [] and withdrawn.withheld == "marketing consent withdrawn"
+    assert withdrawn.items == []
+    assert withdrawn.withheld == "marketing consent withdrawn"
     assert len((await _cross_sell(db, state, me)).items) == 1  # advice is not marketing
     assert len((await _cross_sell(db, state, other, purpose=MARKETING)).items) == 1
 
@@ -203,4 +205,5 @@ async def test_closed_customers_get_nothing(db: Database, session: AsyncSession)
     await create_product(session, risk_rating=1, min_investment=0)
     me = await _customer(session, status="closed")
     result = await _cross_sell(db, await state_of(db), me)
-    assert result.items == [] and result.withheld == "customer is closed"
+    assert result.items == []
+    assert result.withheld == "customer is closed"

@@ -52,17 +52,20 @@ def test_leave_one_out_holds_out_the_latest() -> None:
 def test_temporal_split() -> None:
     rows = [(u, p, d) for u in range(1, 11) for p, d in ((1, 10), (2, 20))] + [(1, 3, 100)]
     train, truth, cutoff = temporal(_columns(rows), quantile=0.9)
-    assert cutoff == 20 and truth == {1: {2, 3}} | {u: {2} for u in range(2, 11)}
+    assert cutoff == 20
+    assert truth == {1: {2, 3}} | {u: {2} for u in range(2, 11)}
     assert set(train.holding_product.tolist()) == {1}
 
 
 def test_holdings_file_in_the_import_format(tmp_path: Path) -> None:
     data = read_holdings(EXAMPLES / "holdings.csv")
-    assert data.rows > 0 and data.dated
+    assert data.rows > 0
+    assert data.dated
     assert len(data.columns.holding_customer) + data.skipped == data.rows
     assert parse_day("2024年1月2日") == parse_day("2024/1/2") == parse_day("20240102")
     assert parse_day("2024-02-30") is None
-    assert parse_amount("12.5万") == 125_000 and parse_amount("-5") is None
+    assert parse_amount("12.5万") == 125_000
+    assert parse_amount("-5") is None
     bad = tmp_path / "bad.csv"
     bad.write_text("customer,product\nx,y\n")
     with pytest.raises(InvalidInput):
@@ -88,6 +91,8 @@ def test_planted_co_holding_beats_popularity(tmp_path: Path) -> None:
     boards = {(r.protocol, r.method): r.board for r in results}
     for protocol in ("leave-one-out", "temporal"):
         graph, popular = boards[protocol, "graph"], boards[protocol, "popularity"]
-        assert graph.hr(3) > 0.9 and graph.hr(3) > 2 * popular.hr(3), protocol
+        assert graph.hr(3) > 0.9, protocol
+        assert graph.hr(3) > 2 * popular.hr(3), protocol
         assert graph.map(7) > popular.map(7)
-    assert "temporal" in notes and boards["leave-one-out", "graph"].users == 400
+    assert "temporal" in notes
+    assert boards["leave-one-out", "graph"].users == 400

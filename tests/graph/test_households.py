@@ -44,7 +44,8 @@ async def test_view_and_gaps(db: Database, session: AsyncSession) -> None:
     found = {g.category: g for g in gaps(state.core, family, profile, TODAY)}
     assert found["insurance"].text == "家庭未持有保险"
     assert found["insurance"].product_code == popular.code  # rare is held by nobody, risky R5
-    assert "deposit" not in found and "mutual_fund" not in found
+    assert "deposit" not in found
+    assert "mutual_fund" not in found
     assert found["trust"].product_code is None  # nothing on the shelf
     assert rare.code != found["insurance"].product_code
     with pytest.raises(NotFound):

@@ -41,7 +41,8 @@ async def test_cascade_and_top_referrers(db: Database, session: AsyncSession) ->
     assert {(n.customer_id, n.depth) for n in full.referees} == {
         (a.id, 1), (b.id, 1), (c.id, 2), (d.id, 3)
     }  # fmt: skip
-    assert full.total_aum == 10_000 and (a.id, c.id) in full.edges
+    assert full.total_aum == 10_000
+    assert (a.id, c.id) in full.edges
     assert cascade(core, r.id, depth=1).total_aum == 3000
     assert cascade(core, d.id).referees == []
     with pytest.raises(InvalidInput):
@@ -69,7 +70,8 @@ async def test_prospects_around_high_net_worth_customers(
     found = prospects(core, hnw_min=6_000_000, little=500_000, first=10)
     by_id = {p.customer_id: p for p in found}
     assert set(by_id) == {spouse.id, referee.id, referrer.id}
-    assert stranger.id not in by_id and child.id not in by_id
+    assert stranger.id not in by_id
+    assert child.id not in by_id
     assert by_id[spouse.id].reasons == ["高净值客户的配偶"]
     assert by_id[referee.id].reasons == ["由高净值客户推荐"]
     assert by_id[referrer.id].reasons == ["推荐了一位高净值客户"]

@@ -28,9 +28,7 @@ from tests.graph.helpers import state_of
 async def _random_graph(session: AsyncSession, seed: int) -> list[int]:
     rng = random.Random(seed)
     products = [await create_product(session, risk_rating=rng.randint(1, 5)) for _ in range(12)]
-    customers = [
-        await create_customer(session, risk_level=rng.randint(1, 5)) for _ in range(60)
-    ]
+    customers = [await create_customer(session, risk_level=rng.randint(1, 5)) for _ in range(60)]
     for c in customers:
         for p in rng.sample(products, rng.randint(0, 5)):
             value = Decimal(rng.choice([1_000, 300_000, 700_000, 7_000_000]))

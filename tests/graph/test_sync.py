@@ -69,7 +69,8 @@ async def test_membership_and_referral_changes(db: Database, session: AsyncSessi
     assert state.core.housemates(a.id) == []
     state.apply_referral(a.id, c.id, TODAY, "friend")
     state.apply_referral(b.id, c.id, TODAY, "friend")  # referred once only
-    assert state.core.referees_of(a.id) == [c.id] and state.core.referrer_of(c.id) == a.id
+    assert state.core.referees_of(a.id) == [c.id]
+    assert state.core.referrer_of(c.id) == a.id
     assert state.core.referees_of(b.id) == []
 
 
@@ -92,7 +93,8 @@ async def test_catch_up_reads_changes_since_the_watermark(
     assert state.core.referrer_of(c.id) == a.id
     assert state.core.housemates(a.id) == [(b.id, "child")]
     again = await catch_up(state, db)  # idempotent within the safety margin
-    assert again.referrals == 0 and state.core.holders.sum() == 1
+    assert again.referrals == 0
+    assert state.core.holders.sum() == 1
 
 
 async def test_stored_core_is_memory_mapped_and_copy_on_write(
@@ -107,13 +109,15 @@ async def test_stored_core_is_memory_mapped_and_copy_on_write(
     state = await state_of(db, with_networkx=False)
     store.save(state.core, tmp_path, state.watermark, state.referral_id)
     core, watermark, referral_id = store.load(tmp_path)
-    assert isinstance(core.co, np.memmap) and watermark == state.watermark
+    assert isinstance(core.co, np.memmap)
+    assert watermark == state.watermark
     loaded = GraphState(core, watermark, referral_id)
     loaded.apply_holding(spouse.id, other.id, 100.0, TODAY)
     async with db.read_session() as s:
         profile = (await load_profiles(s, [me.id]))[me.id]
     (item,) = recommend(loaded.core, profile, 5, TODAY).items
-    assert item.product_code == other.code and item.reasons[0].kind == HOUSEHOLD
+    assert item.product_code == other.code
+    assert item.reasons[0].kind == HOUSEHOLD
     on_disk, _, _ = store.load(tmp_path)
     assert int(on_disk.holders.sum()) == 1  # the file is untouched by the worker's change
     assert get_settings().data_dir  # snapshots go under data_dir/graph by default
