@@ -110,6 +110,7 @@ def assemble(cols: Columns, products: Products, potential: float, hnw: float) ->
         co=co,
         seg_counts=seg_counts,
         seg_sizes=seg_sizes,
+        community=np.zeros(n, np.int32),
     )
 
 

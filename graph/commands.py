@@ -29,6 +29,8 @@ from cdp.errors import InvalidInput, NotFound
 from cdp.runtime import open_database, run_command
 from graph import report
 from graph.communities import communities as find_communities
+from graph.communities import label as label_communities
+from graph.communities import stored as stored_communities
 from graph.crosssell.profiles import Profile, customer_numbers, load_profiles
 from graph.crosssell.service import ADVICE, MARKETING, recommend
 from graph.evaluate.holdings_file import read_holdings
@@ -90,6 +92,9 @@ def build(
     networkx: Annotated[
         bool, typer.Option(help="Also build the networkx graph (to time it).")
     ] = False,
+    with_communities: Annotated[
+        bool, typer.Option("--communities/--no-communities", help="Run Louvain and store it.")
+    ] = True,
 ) -> None:
     """Read the graph from PostgreSQL in one pass and store it for the server's workers."""
 
@@ -98,6 +103,14 @@ def build(
         async with open_database() as db:
             state = await _build(db, with_networkx=networkx)
         built = time.perf_counter() - started
+        if with_communities:
+            started = time.perf_counter()
+            found = find_communities(state.core)
+            label_communities(state.core, found)
+            console.print(
+                f"{len(found):,} communities in {time.perf_counter() - started:.1f}s",
+                highlight=False,
+            )
         path = write_state(state, get_settings())
         core = state.core
         console.print(
@@ -185,6 +198,9 @@ def prospects(first: Annotated[int, typer.Option(help="How many (1-1000).")] = 2
 def communities(
     first: Annotated[int, typer.Option(help="How many to list (1-1000).")] = 20,
     seed: Annotated[int, typer.Option(help="Louvain's random seed.")] = 42,
+    recompute: Annotated[
+        bool, typer.Option(help="Run Louvain now instead of reading the stored result.")
+    ] = False,
 ) -> None:
     """Communities on the customer-household-referral layer, largest first."""
 
@@ -194,12 +210,15 @@ def communities(
         async with open_database() as db:
             core = (await _state(db)).core
             started = time.perf_counter()
-            found = find_communities(core, seed=seed)
-            took = time.perf_counter() - started
+            found = [] if recompute else stored_communities(core)
+            source = "stored by the build"
+            if not found:
+                found = find_communities(core, seed=seed)
+                source = f"Louvain took {time.perf_counter() - started:.1f}s"
             shown = found[:first]
             numbers = await _numbers(db, [c for x in shown for c in x.customers[:3]])
         table = report.communities(shown, numbers, len(found))
-        table.caption = f"Louvain took {took:.1f}s"
+        table.caption = source
         console.print(table)
 
     run_command(go())

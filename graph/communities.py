@@ -66,12 +66,45 @@ def communities(core: Core, seed: int = 42, min_size: int = 2) -> list[Community
             float(aum[r]) if r is not None else core.aum(c)
             for r, c in zip(rows, customers, strict=False)
         )
-        households = sum(1 for n in part if n[0] == "household")
+        households = len({h[0] for c in customers if (h := core.household_of(c))})
         found.append((customers, households, total))
     found.sort(key=lambda f: (-len(f[0]), f[0][0]))
     return [Community(i + 1, c, h, a) for i, (c, h, a) in enumerate(found)]
 
 
 def membership(found: list[Community]) -> dict[int, int]:
-    """Customer id → community id, for ``Customer.community``."""
+    """Customer id → community id."""
     return {c: community.id for community in found for c in community.customers}
+
+
+def label(core: Core, found: list[Community]) -> None:
+    """Write community ids onto the core's rows, so the snapshot carries them.
+
+    Louvain is a batch step (it takes minutes at a million customers); the
+    builder runs it once and ``Customer.community`` is then one array read.
+    """
+    core.community[:] = 0
+    for community in found:
+        rows = [core.row(c) for c in community.customers]
+        core.community[[r for r in rows if r is not None]] = community.id
+
+
+def stored(core: Core) -> list[Community]:
+    """The communities the snapshot carries, with size, households and AUM."""
+    labelled = np.flatnonzero(core.community > 0)
+    if not len(labelled):
+        return []
+    ids = np.asarray(core.community[labelled])
+    order = np.argsort(ids, kind="stable")
+    labelled, ids = labelled[order], ids[order]
+    aum = aum_by_row(core)
+    bounds = np.flatnonzero(np.diff(ids)) + 1
+    found = []
+    for rows in np.split(labelled, bounds):
+        households = len(set(np.asarray(core.household[rows]).tolist()) - {0})
+        customers = tuple(core.customer_ids[rows].tolist())
+        found.append(
+            Community(int(core.community[rows[0]]), customers, households, float(aum[rows].sum()))
+        )
+    found.sort(key=lambda c: c.id)
+    return found

@@ -85,6 +85,7 @@ class Core:
     co: np.ndarray  # int32 product × product co-holding counts (diagonal = holders)
     seg_counts: np.ndarray  # int32 segment × product holders
     seg_sizes: np.ndarray  # int32 customers per segment
+    community: np.ndarray  # int32 community id per customer row (0 = none), from the build
     delta: Delta = field(default_factory=Delta)
 
     # -- lookups -------------------------------------------------------------
@@ -145,6 +146,10 @@ class Core:
             if theirs is not None and theirs[0] == mine[0]:
                 out.append((other, theirs[1]))
         return out
+
+    def community_of(self, customer_id: int) -> int | None:
+        i = self.row(customer_id)
+        return int(self.community[i]) or None if i is not None else None
 
     def referrer_of(self, customer_id: int) -> int | None:
         if customer_id in self.delta.referrer:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
 from cdp.cli import app
@@ -42,6 +43,7 @@ async def seeded(
                 )
             )
         ).scalar_one()
+    assert isinstance(db.bind, AsyncEngine)
     monkeypatch.setenv("CDP_DATABASE_URL", db.bind.url.render_as_string(hide_password=False))
     get_settings.cache_clear()
     return {"referrer": referrer, "member": member}
@@ -63,27 +65,34 @@ def _ok(*args: str) -> str:
 @pytest.mark.usefixtures("_reset_settings")
 def test_commands_on_seeded_data(seeded: dict[str, str]) -> None:
     built = _ok("build")
-    assert "graph built" in built and "600 customers" in built
+    assert "graph built" in built
+    assert "600 customers" in built
     assert (Path(get_settings().data_dir) / "graph" / "current").is_file()
     assert "referral cascade of" in _ok("referrals", seeded["referrer"])
     assert seeded["referrer"] in _ok("top-referrers", "--first", "5")
     assert "prospects" in _ok("prospects")
-    assert "Louvain took" in _ok("communities", "--first", "3")
+    assert "stored by the build" in _ok("communities", "--first", "3")
+    assert "Louvain took" in _ok("communities", "--recompute")
     assert "household" in _ok("household", seeded["member"])
     assert "cross-sell for" in _ok("cross-sell", seeded["member"])
     evaluated = _ok("evaluate", "--sample", "200")
-    assert evaluated.count("leave-one-out") >= 3 and "popularity" in evaluated
+    assert evaluated.count("leave-one-out") >= 3
+    assert "popularity" in evaluated
     from_file = _ok("evaluate", "--holdings", str(EXAMPLES / "holdings.csv"))
-    assert "holdings.csv" in from_file and "skipped" in from_file
+    assert "holdings.csv" in from_file
+    assert "skipped" in from_file
 
 
 @pytest.mark.usefixtures("_reset_settings")
 def test_errors_are_messages_with_exit_codes(seeded: dict[str, str]) -> None:
     unknown = runner.invoke(app, ["graph", "referrals", "NOPE"])
-    assert unknown.exit_code == 3 and "no customer NOPE" in unknown.output
+    assert unknown.exit_code == 3
+    assert "no customer NOPE" in unknown.output
     depth = runner.invoke(app, ["graph", "referrals", seeded["referrer"], "--depth", "0"])
-    assert depth.exit_code == 2 and "depth must be between 1 and 10" in depth.output
+    assert depth.exit_code == 2
+    assert "depth must be between 1 and 10" in depth.output
     missing = runner.invoke(app, ["graph", "evaluate", "--holdings", "/no/such.csv"])
-    assert missing.exit_code == 2 and "no such file" in missing.output
+    assert missing.exit_code == 2
+    assert "no such file" in missing.output
     purpose = runner.invoke(app, ["graph", "cross-sell", seeded["member"], "--purpose", "x"])
     assert purpose.exit_code == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cdp.db.engine import Database
 from cdp.db.models import Customer
 from cdp.errors import InvalidInput
-from graph.communities import communities, membership
+from graph import store
+from graph.communities import communities, label, membership, stored
 from graph.referrals import cascade, prospects, top_referrers
 from tests.factories import (
     create_customer,
@@ -98,3 +100,23 @@ async def test_communities_follow_households_and_referrals(
     assert sorted(c.aum for c in found) == [40, 4000]
     assert all(c.households == 1 and c.size == 4 for c in found)
     assert alone.id not in membership(found)
+
+
+async def test_communities_are_stored_with_the_snapshot(
+    db: Database, session: AsyncSession, tmp_path: Path
+) -> None:
+    group = [await _with_aum(session, 100) for _ in range(3)]
+    await create_household(session, [(group[0], "self"), (group[1], "spouse")])
+    await create_referral(session, group[1], group[2])
+    loner = await _with_aum(session, 1)
+    state = await state_of(db, with_networkx=False)
+    found = communities(state.core)
+    label(state.core, found)
+    store.save(state.core, tmp_path, state.watermark, state.referral_id)
+    core, _, _ = store.load(tmp_path)
+    assert stored(core) == found
+    assert found
+    for community in found:
+        assert community.aum == 100 * community.size
+        assert all(core.community_of(c) == community.id for c in community.customers)
+    assert core.community_of(loner.id) is None
