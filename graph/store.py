@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import uuid
 from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +30,8 @@ KEEP = 2  # snapshots kept besides the current one, for workers still reading th
 
 def save(core: Core, root: Path, watermark: datetime, referral_id: int) -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    name = watermark.strftime("%Y%m%dT%H%M%S%f")
+    # Ordered by watermark; the suffix tells apart two builds of the same moment.
+    name = f"{watermark:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
     target = root / name
     staging = root / f".{name}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
