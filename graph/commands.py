@@ -28,6 +28,7 @@ from cdp.db.engine import Database
 from cdp.errors import InvalidInput, NotFound
 from cdp.runtime import open_database, run_command
 from graph import report
+from graph.communities import BACKENDS
 from graph.communities import communities as find_communities
 from graph.communities import label as label_communities
 from graph.communities import stored as stored_communities
@@ -201,19 +202,22 @@ def communities(
     recompute: Annotated[
         bool, typer.Option(help="Run Louvain now instead of reading the stored result.")
     ] = False,
+    backend: Annotated[str, typer.Option(help="networkit (C++) or networkx.")] = "networkit",
 ) -> None:
     """Communities on the customer-household-referral layer, largest first."""
 
     async def go() -> None:
         if not 1 <= first <= 1000:
             raise InvalidInput("first must be between 1 and 1000")
+        if backend not in BACKENDS:
+            raise InvalidInput(f"backend must be one of {', '.join(BACKENDS)}")
         async with open_database() as db:
             core = (await _state(db)).core
             started = time.perf_counter()
             found = [] if recompute else stored_communities(core)
             source = "stored by the build"
             if not found:
-                found = find_communities(core, seed=seed)
+                found = find_communities(core, seed=seed, backend=backend)
                 source = f"Louvain took {time.perf_counter() - started:.1f}s"
             shown = found[:first]
             numbers = await _numbers(db, [c for x in shown for c in x.customers[:3]])

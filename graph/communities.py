@@ -50,7 +50,24 @@ def social_layer(core: Core) -> nx.Graph:
     return g
 
 
-def communities(core: Core, seed: int = 42, min_size: int = 2) -> list[Community]:
+BACKENDS = ("networkit", "networkx")
+
+
+def communities(
+    core: Core, seed: int = 42, min_size: int = 2, backend: str = "networkit"
+) -> list[Community]:
+    """Louvain communities with at least ``min_size`` customers, largest first.
+
+    ``networkit`` (PLM, C++) is the default: the build runs it on the snapshot.
+    ``networkx`` is the plain Python reference; it also covers changes since the
+    snapshot, which only matters when this is called outside the build.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}")
+    if backend == "networkit":
+        from graph import fast_communities  # imports this module for Community
+
+        return fast_communities.communities(core, seed, min_size)
     g = social_layer(core)
     if g.number_of_nodes() == 0:
         return []

@@ -12,7 +12,7 @@ from cdp.db.engine import Database
 from cdp.db.models import Customer
 from cdp.errors import InvalidInput
 from graph import store
-from graph.communities import communities, label, membership, stored
+from graph.communities import BACKENDS, communities, label, membership, stored
 from graph.referrals import cascade, prospects, top_referrers
 from tests.factories import (
     create_customer,
@@ -81,8 +81,9 @@ async def test_prospects_around_high_net_worth_customers(
     assert len(prospects(core, hnw_min=6_000_000, little=500_000, first=1)) == 1
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 async def test_communities_follow_households_and_referrals(
-    db: Database, session: AsyncSession
+    db: Database, session: AsyncSession, backend: str
 ) -> None:
     first = [await _with_aum(session, 1000) for _ in range(4)]
     second = [await _with_aum(session, 10) for _ in range(4)]
@@ -93,7 +94,7 @@ async def test_communities_follow_households_and_referrals(
         await create_referral(session, group[2], group[3])
     await create_referral(session, first[3], second[0])  # one bridge
     core = (await state_of(db, with_networkx=False)).core
-    found = communities(core)
+    found = communities(core, backend=backend)
     assert sorted(sorted(c.customers) for c in found) == sorted(
         sorted(x.id for x in group) for group in (first, second)
     )
