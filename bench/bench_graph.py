@@ -172,7 +172,8 @@ async def run(url: str, args: argparse.Namespace) -> Table:
     rss = sum(w["rss"] for w in workers)
     pss = sum(w["pss"] for w in workers)
     table.add_row(
-        f"{args.workers} workers mapping the core: sum RSS / sum PSS", f"{rss:.0f} / {pss:.0f} MB"
+        f"{args.workers} workers mapping the core, growth: sum RSS / sum PSS",
+        f"{rss:.0f} / {pss:.0f} MB",
     )
     p50, p95 = _pct(fast)
     table.add_row(
