@@ -16,7 +16,3 @@ def aum_by_row(core: Core) -> np.ndarray:
         if i is not None:
             aum[i] = core.aum(cid)
     return aum
-
-
-def aum_of(core: Core, ids: list[int]) -> dict[int, float]:
-    return {cid: core.aum(cid) for cid in ids}

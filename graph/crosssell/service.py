@@ -17,6 +17,7 @@ from datetime import date
 
 import numpy as np
 
+from cdp.errors import InvalidInput
 from graph.core import Core
 from graph.crosssell import reasons as rs
 from graph.crosssell.profiles import Profile
@@ -27,6 +28,7 @@ from graph.crosssell.suitability import max_rating
 MARKETING = "marketing"
 ADVICE = "advice"  # an advisor's suggestion to a customer they serve
 ALL_SIGNALS = frozenset(SIGNALS)
+MAX_FIRST = 50
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,10 @@ def recommend(
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> CrossSell:
     """The top ``k`` products for the customer, ranked by the signals the caller may see."""
+    if not 1 <= k <= MAX_FIRST:
+        raise InvalidInput(f"first must be between 1 and {MAX_FIRST}", first=k)
+    if purpose not in (ADVICE, MARKETING):
+        raise InvalidInput(f"purpose must be {ADVICE} or {MARKETING}", purpose=purpose)
     cid = profile.customer_id
     if profile.status not in ("active", "dormant"):
         return CrossSell(cid, [], withheld=f"customer is {profile.status}")

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdp.db.engine import Database
 from cdp.db.models import Customer, Product
+from cdp.errors import InvalidInput
 from graph.crosssell.profiles import load_profiles
 from graph.crosssell.reasons import CO_HOLDING, HOUSEHOLD, SIMILAR, signals_for
 from graph.crosssell.scoring import Weights
@@ -199,6 +200,15 @@ async def test_marketing_honours_withdrawn_consent(db: Database, session: AsyncS
     assert withdrawn.withheld == "marketing consent withdrawn"
     assert len((await _cross_sell(db, state, me)).items) == 1  # advice is not marketing
     assert len((await _cross_sell(db, state, other, purpose=MARKETING)).items) == 1
+
+
+async def test_bad_arguments_are_typed_errors(db: Database, session: AsyncSession) -> None:
+    me = await _customer(session)
+    state = await state_of(db, with_networkx=False)
+    with pytest.raises(InvalidInput, match="first must be between 1 and 50"):
+        await _cross_sell(db, state, me, k=0)
+    with pytest.raises(InvalidInput, match="purpose must be"):
+        await _cross_sell(db, state, me, purpose="spam")
 
 
 async def test_closed_customers_get_nothing(db: Database, session: AsyncSession) -> None:
