@@ -121,3 +121,16 @@ async def test_stored_core_is_memory_mapped_and_copy_on_write(
     on_disk, _, _ = store.load(tmp_path)
     assert int(on_disk.holders.sum()) == 1  # the file is untouched by the worker's change
     assert get_settings().data_dir  # snapshots go under data_dir/graph by default
+
+
+async def test_an_empty_database_builds_an_empty_graph(db: Database, tmp_path: Path) -> None:
+    state = await state_of(db)
+    core = state.core
+    assert (len(core.customer_ids), len(core.products)) == (0, 0)
+    assert core.held(1) == {}
+    assert core.household_of(1) is None
+    assert core.referees_of(1) == []
+    assert core.matrix().shape == (0, 0)
+    store.save(core, tmp_path, state.watermark, state.referral_id)
+    loaded, _, _ = store.load(tmp_path)
+    assert len(loaded.customer_ids) == 0
