@@ -25,6 +25,7 @@ from cdp.ingest.commands import merges_app
 from cdp.logging import configure_logging
 from cdp.runtime import open_database, run_command
 from cdp.seed.commands import seed, seed_sources
+from graph.commands import graph_app
 from policies.audit.commands import audit_app
 from policies.commands import check as policy_check
 
@@ -43,6 +44,7 @@ app.add_typer(merges_app, name="merges")
 app.add_typer(keys_app, name="keys")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
+app.add_typer(graph_app, name="graph")
 app.command("seed", help="Fill an empty database with a deterministic demo data set.")(seed)
 app.command("seed-sources", help="Write two source-system files with planted duplicates.")(
     seed_sources

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, Identity, Index, String
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    String,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cdp.db.base import Base, CreatedAt, in_list
@@ -26,6 +35,7 @@ class HouseholdMember(Base):
     __table_args__ = (
         CheckConstraint(in_list("relation", HOUSEHOLD_RELATIONS), name="relation_valid"),
         Index("ix_household_member_household_id", "household_id"),
+        Index("ix_household_member_updated_at", "updated_at"),
     )
 
     customer_id: Mapped[int] = mapped_column(
@@ -33,6 +43,10 @@ class HouseholdMember(Base):
     )
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"))
     relation: Mapped[str] = mapped_column(String(16))
+    # When the membership last changed: what the knowledge graph catches up from.
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
 
 
 class Referral(Base):

@@ -59,6 +59,7 @@ class Holding(Base):
         CheckConstraint("market_value >= 0", name="market_value_non_negative"),
         CheckConstraint("cost >= 0", name="cost_non_negative"),
         Index("ix_holding_product_id", "product_id"),
+        Index("ix_holding_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)

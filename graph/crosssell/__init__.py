@@ -1,0 +1,1 @@
+"""Cross-sell: rank the products a customer does not hold, with reasons, within the rules."""

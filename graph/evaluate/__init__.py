@@ -1,0 +1,1 @@
+"""Offline evaluation of the cross-sell ranking against simple baselines."""
