@@ -32,13 +32,12 @@ from inprocess import p50_ms, running_app, timed, token
 from rich.console import Console
 from rich.table import Table
 from scratch import scratch_database
-from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import cdp.app
 from cdp.db.engine import Database
 from cdp.seed import seed_database
-from schema.permissions import AllowAll, Entity, FieldPolicy
+from schema.permissions import AllowAll, FieldPolicy
 from schema.plan_policy import PlanPolicy
 
 _PRODUCT = "holdings { marketValue units product { code name category riskRating } }"
@@ -65,10 +64,7 @@ class _RowsOnly(AllowAll):
     permission layer would still have to run to return the same customers."""
 
     def __init__(self, policy: PlanPolicy) -> None:
-        self.policy = policy
-
-    def scope(self, entity: Entity) -> ColumnElement[bool] | None:
-        return self.policy.scope(entity)
+        self.row_scope = policy.row_scope
 
 
 def _allow_all(rules: Any, principal: Any) -> FieldPolicy:

@@ -46,6 +46,15 @@ class PolicyChange:
     remove: Sequence[PolicyLine] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True, slots=True)
+class AppliedChange:
+    """A change as committed: the new version, the whole policy, the lines added."""
+
+    version: str
+    lines: Sequence[PolicyLine]
+    added: Sequence[PolicyLine]
+
+
 class PgPolicyStore(CasbinPolicyStore):
     """Policy lines in the database of ``db``."""
 
@@ -60,6 +69,13 @@ class PgPolicyStore(CasbinPolicyStore):
     async def apply(self, change: PolicyChange, known_fields: Collection[str]) -> str:
         """Apply ``change`` and return the new version; ``InvalidInput`` (nothing
         changed) when a removed line is not in the policy or the result is invalid."""
+        return (await self.apply_change(change, known_fields)).version
+
+    async def apply_change(
+        self, change: PolicyChange, known_fields: Collection[str]
+    ) -> AppliedChange:
+        """``apply``, answering with the resulting policy and its new lines (the
+        objects of ``lines``), for checks that look at the outcome."""
         async with self.db.write_session() as session:
             await session.execute(select(func.pg_advisory_xact_lock(_LOCK_KEY)))
             current = await _lines(session)
@@ -89,7 +105,7 @@ class PgPolicyStore(CasbinPolicyStore):
                 {"channel": POLICY_CHANNEL, "version": version},
             )
         self._version = version
-        return version
+        return AppliedChange(version, result, added)
 
 
 async def _lines(session: AsyncSession) -> list[PolicyLine]:

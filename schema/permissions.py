@@ -15,11 +15,13 @@ Two decisions are made per request, both by the ``FieldPolicy`` in the context:
   per object, never a rule evaluation per field per row. ``wants`` lets the
   assembler skip loading a relation the policy would deny anyway.
 
-* **Row scopes** — ``scope(entity)`` returns a SQLAlchemy predicate over the
-  entity's table (``customer``, ``household``, ``product``, ``advisor``) or ``None``
-  for no restriction. Repositories AND it into every statement that returns such
-  rows: connection pages, ``totalCount``, ``node(id)``, single lookups and nested
-  lists (household members, referrals), so no path reads around it.
+* **Row scopes** — ``row_scope`` is the caller's scope as a hashable value
+  (``policies.row_scopes.RowScope``) and ``scope(entity)`` its SQLAlchemy predicate
+  over the entity's table (``customer``, ``household``, ``product``, ``advisor``),
+  ``None`` for no restriction. Repositories AND it into every statement that
+  returns such rows: connection pages, ``totalCount``, ``node(id)``, single lookups
+  and nested lists (household members, referrals), so no path reads around it.
+  Repositories that keep statements take the value and key their caches on it.
 
 * **Writes** — ``require_write(type_name, attributes)`` raises ``Forbidden`` when a
   mutation would set a field the caller may not ``write``.
@@ -46,13 +48,15 @@ compiled from Casbin lines is ``schema.plan_policy.PlanPolicy``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from sqlalchemy import ColumnElement, false
 
 from cdp.errors import Forbidden, ForbiddenField, ForbiddenFilter
 
-Entity = Literal["customer", "household", "product", "advisor"]
+from policies.row_scopes import EVERY_ROW, Entity, RowScope
+
+__all__ = ["DENIED", "AllowAll", "Entity", "FieldPolicy"]
 
 
 class _Denied:
@@ -76,6 +80,7 @@ class FieldPolicy:
     # What global IDs and cursors are sealed under (``schema.relay``): the role set,
     # so that one role set's values neither open nor compare with another's.
     audience = b"cdp:allow-all"
+    row_scope: RowScope = EVERY_ROW
 
     def project(self, type_name: str, values: dict[str, Any]) -> dict[str, Any]:
         """The values of one ``type_name`` object the caller may see (may mutate ``values``)."""
@@ -102,7 +107,7 @@ class FieldPolicy:
 
     def scope(self, entity: Entity) -> ColumnElement[bool] | None:
         """The row-scope predicate over ``entity``'s table, ``None`` for every row."""
-        return None
+        return self.row_scope.predicate(entity)
 
 
 class AllowAll(FieldPolicy):

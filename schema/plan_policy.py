@@ -8,19 +8,11 @@ through a masking function. ``PolicyRules`` does that once per (policy version,
 role set) and keeps the result; a request then only wraps it with the caller's
 identity (``PlanPolicy``), so deciding a field stays a lookup.
 
-Row scopes become SQL predicates here, where the tables are known:
-
-- ``none``: every customer;
-- ``own_customers``: customers whose advisor is the caller (``Principal.advisor_id``;
-  a caller without one sees none);
-- ``partner_sharing_consent``: customers passing the ``partner_sharing`` consent
-  gate, read at query time, so a withdrawal counts from the next request on.
-
-A role set sees the union of its scopes and none without any. Households and
-advisors are in scope when one of their customers is; products are a catalogue
-and open to every role that has a scope at all. What a household says about all
-of its members (its name, the relations) needs every member in scope, which the
-assembler decides per row (``schema.dataloaders.assemble``). Global IDs and
+Row scopes are values (``policies.row_scopes.RowScope``: the role set's scope
+names and the caller's advisor id) that build each entity's predicate; what a
+household says about all of its members (its name, the relations) needs every
+member in scope, which the assembler decides per row
+(``schema.dataloaders.assemble``). Global IDs and
 cursors are sealed per role set (``audience``, see ``schema.relay``).
 """
 
@@ -31,30 +23,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLSchema
-from sqlalchemy import ColumnElement, false, or_, select
 from strawberry.types.field import StrawberryField
 
-from cdp.db.models import Advisor, Customer, Household, HouseholdMember
 from cdp.errors import Forbidden, ForbiddenField, ForbiddenFilter
 from cdp.principal import Principal
 from policies.compiled import FieldPlan
-from policies.consent import PARTNER_SHARING
-from policies.language import UNRESTRICTED, Decision
+from policies.language import Decision
 from policies.masking import Masker
-from schema.permissions import DENIED, Entity, FieldPolicy
+from policies.row_scopes import RowScope
+from schema.permissions import DENIED, FieldPolicy
 from schema.relay import audience_of
 
 _BACKREF = "strawberry-definition"
-
-# Built once: the expression is immutable and reusable, while building it (an
-# aliased consent table) costs milliseconds, more than the query it adds to.
-_PARTNER_SHARING_CUSTOMERS = PARTNER_SHARING.predicate(Customer.id)
-
-# Customer scopes by (scope names, advisor id): the same caller gets the same
-# expression object, so repositories can keep statements built around it.
-_CUSTOMER_SCOPES: dict[tuple[frozenset[str], int | None], ColumnElement[bool]] = {}
-_MAX_SCOPES = 4096
-_NO_ROWS = false()
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +149,7 @@ class PlanPolicy(FieldPolicy):
         self.principal = principal
         self.version = rules.plan.version
         self.audience = audience_of(rules.plan.roles)
-        self._scopes: dict[Entity, ColumnElement[bool] | None] = {}
+        self.row_scope = RowScope.of(rules.plan.row_scopes, principal.advisor_id)
 
     def project(self, type_name: str, values: dict[str, Any]) -> dict[str, Any]:
         rules = self.rules.of(type_name)
@@ -208,45 +188,3 @@ class PlanPolicy(FieldPolicy):
         )
         if refused:
             raise Forbidden(f"you may not write {', '.join(refused)}", fields=refused)
-
-    def scope(self, entity: Entity) -> ColumnElement[bool] | None:
-        if entity not in self._scopes:
-            self._scopes[entity] = self._scope(entity)
-        return self._scopes[entity]
-
-    def _scope(self, entity: Entity) -> ColumnElement[bool] | None:
-        names = self.rules.plan.row_scopes
-        if not names:
-            return _NO_ROWS
-        if UNRESTRICTED in names or entity == "product":
-            return None
-        customers = self._customer_scope(names)
-        if entity == "customer":
-            return customers
-        if entity == "household":
-            members = (
-                select(HouseholdMember.household_id)
-                .join(Customer, Customer.id == HouseholdMember.customer_id)
-                .where(customers)
-            )
-            return Household.id.in_(members)
-        return Advisor.id.in_(
-            select(Customer.advisor_id).where(customers, Customer.advisor_id.is_not(None))
-        )
-
-    def _customer_scope(self, names: frozenset[str]) -> ColumnElement[bool]:
-        key = (names, self.principal.advisor_id if "own_customers" in names else None)
-        scope = _CUSTOMER_SCOPES.get(key)
-        if scope is None:
-            if len(_CUSTOMER_SCOPES) >= _MAX_SCOPES:
-                _CUSTOMER_SCOPES.clear()
-            scope = _CUSTOMER_SCOPES[key] = self._build_customer_scope(names)
-        return scope
-
-    def _build_customer_scope(self, names: frozenset[str]) -> ColumnElement[bool]:
-        predicates: list[ColumnElement[bool]] = []
-        if "own_customers" in names and self.principal.advisor_id is not None:
-            predicates.append(Customer.advisor_id == self.principal.advisor_id)
-        if "partner_sharing_consent" in names:
-            predicates.append(_PARTNER_SHARING_CUSTOMERS)
-        return or_(*predicates) if predicates else _NO_ROWS

@@ -1,8 +1,9 @@
 """The root of the read API: single lookups, Relay connections and ``node(id)``.
 
 Root fields are where the permission seam's row scopes enter: each passes
-``policy.scope(...)`` to its repository, for the page and for ``totalCount``
-alike; nested lists take the same scope through their loaders.
+``policy.scope(...)`` to its repository (the customer repository takes the scope
+value ``policy.row_scope``, which it caches statements on), for the page and for
+``totalCount`` alike; nested lists take the same scope through their loaders.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ class Query(PolicyQueryMixin, AuditQueryMixin, IngestAdminQueryMixin):
         sel = selection_of(info)
         async with ctx.lock:
             row = await CustomerRepository(ctx.session).by_customer_no(
-                customer_no, scope=ctx.policy.scope("customer"), aum=assemble.needs_aum(sel)
+                customer_no, scope=ctx.policy.row_scope, aum=assemble.needs_aum(sel)
             )
         if row is None:
             raise NotFound(f"no customer with number {customer_no}")
@@ -122,7 +123,7 @@ class Query(PolicyQueryMixin, AuditQueryMixin, IngestAdminQueryMixin):
         win = _window(info, ordering, first, after, last, before)
         where = filter.to_domain(ctx.policy.audience) if filter else None
         fctx = FilterContext(ctx.settings, ctx.today)
-        scope = ctx.policy.scope("customer")
+        scope = ctx.policy.row_scope
         repo = CustomerRepository(ctx.session)
         sel, edges = _nodes(info)
         async with ctx.lock:

@@ -1,15 +1,16 @@
 """All SQL that reads customers themselves.
 
-Every method that returns customers takes ``scope``: a row-scope predicate over
-``customer`` supplied by the permission layer (an advisor sees their own
-customers, a partner the consenting ones). ``None`` means unrestricted. The scope
-is ANDed into lists, counts and single lookups alike, so no path reads around it.
+Every method that returns customers takes ``scope``: the caller's row scope as a
+hashable value (``policies.row_scopes.RowScope``, handed over by the permission
+layer: an advisor sees their own customers, a partner the consenting ones) whose
+``predicate("customer")`` is ANDed into lists, counts and single lookups alike, so
+no path reads around it. ``None`` means unrestricted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, cast
+from collections.abc import Hashable, Sequence
+from typing import Any, Literal, Protocol, cast
 
 from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,11 +22,20 @@ from cdp.db.engine import any_of, read
 from cdp.db.models import Customer, Holding
 from cdp.keyset import AnyRow
 
-Scope = ColumnElement[bool] | None
+
+class CustomerScope(Hashable, Protocol):
+    """A row scope as a value: equal scopes build the same predicate, so statements
+    built around one are cached on it (``policies.row_scopes.RowScope`` is one)."""
+
+    def predicate(self, entity: Literal["customer"], /) -> ColumnElement[bool] | None: ...
+
+
+Scope = CustomerScope | None
 
 
 def _scoped(condition: ColumnElement[bool], scope: Scope) -> ColumnElement[bool]:
-    return condition if scope is None else condition & scope
+    predicate = None if scope is None else scope.predicate("customer")
+    return condition if predicate is None else condition & predicate
 
 
 # Merged-away records live on in their survivor; lists show golden customers only.
@@ -35,22 +45,18 @@ _LISTED = Customer.status != "merged"
 # Statements of unfiltered pages, by ordering, direction, cursor or not, AUM and row
 # scope: built once with the page size and cursor as parameters, so a request neither
 # builds the statement (17 columns, the keyset condition) nor its cache key again.
-# Scopes are keyed by identity (the permission layer hands out the same expression
-# for the same caller, see schema.plan_policy); each entry holds its scope, so the
-# id cannot be reused while the entry exists. (Expressions overload ``==``, so they
-# cannot be dictionary keys themselves.)
-_PAGES: dict[tuple[str, bool, bool, bool, int], tuple[Scope, Select[*tuple[Any, ...]]]] = {}
+# The scope is keyed by value: every request of the same role set and advisor
+# shares the entry, and a different scope can never be served another's statement.
+_PAGES: dict[tuple[str, bool, bool, bool, Scope], Select[*tuple[Any, ...]]] = {}
 _MAX_PAGES = 512
 
 
 def _unfiltered_page(
     ordering: keyset.Ordering, window: keyset.Window, aum: bool, scope: Scope
 ) -> tuple[Select[*tuple[Any, ...]], dict[str, Any]]:
-    key = (ordering.token, window.forward, window.after is not None, aum, id(scope))
-    entry = _PAGES.get(key)
-    if entry is not None:
-        stmt = entry[1]
-    else:
+    key = (ordering.token, window.forward, window.after is not None, aum, scope)
+    stmt = _PAGES.get(key)
+    if stmt is None:
         if len(_PAGES) >= _MAX_PAGES:
             _PAGES.clear()
         after = None
@@ -66,7 +72,7 @@ def _unfiltered_page(
         condition = _scoped(_LISTED, scope)
         stmt = keyset.apply(select_customers(aum=aum).where(condition), ordering, shape)
         stmt = stmt.limit(bindparam("page_limit", type_=Integer))
-        _PAGES[key] = (scope, stmt)
+        _PAGES[key] = stmt
     # One row more than the page, as keyset.apply asks for: it tells whether more follow.
     params: dict[str, Any] = {"page_limit": window.size + 1}
     if window.after is not None:

@@ -9,7 +9,9 @@ never a moment with neither line. Every process picks the change up within a
 second (``policies.watcher``).
 
 Fields are checked against this schema's own fields (plus the planned ones), so a
-policy can never name a field the API does not have.
+policy can never name a field the API does not have. An added line that changes
+no role's plan (a mask under an inherited deny) is applied all the same, but the
+answer's ``warnings`` say which and why (``policies.no_effect``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from strawberry.schema.base import BaseSchema
 from cdp.errors import Forbidden, InvalidInput
 from policies.known_fields import PLANNED_FIELDS, sdl_fields
 from policies.lines import PolicyLine, parse_policy
+from policies.no_effect import no_effect
 from policies.pg_store import PgPolicyStore, PolicyChange
 from schema.types.info import Info
 
@@ -46,6 +49,17 @@ class Policy:
     )
     lines: list[str] = strawberry.field(
         description="The lines in the order they were added, in the policy.csv format."
+    )
+
+
+@strawberry.type(
+    description="The policy in force after a change, with warnings about the lines it added."
+)
+class PolicyUpdate(Policy):
+    warnings: list[str] = strawberry.field(
+        description="Added lines that change nothing, each with what already decides it "
+        "(`p, marketer, Customer.email, read, mask has no effect: marketer inherits a deny "
+        "on Customer.email from pii_restricted`). The change is applied regardless."
     )
 
 
@@ -92,15 +106,19 @@ class PolicyMutationMixin:
         "Roles are assigned and unassigned with `g, <role>, <parent role>` lines. The whole "
         "resulting policy is validated first: an unknown Type.field, role or row scope, or "
         "removing a line the policy does not have, is BAD_USER_INPUT and changes nothing. "
-        "Every API process enforces the new policy within a second."
+        "Every API process enforces the new policy within a second. Added lines that change "
+        "nothing are applied and reported in `warnings`."
     )
     async def update_policy(
         self, info: Info, add: PolicyLines = None, remove: PolicyLines = None
-    ) -> Policy:
+    ) -> PolicyUpdate:
         _require_admin(info)
         change = PolicyChange(add=_parse(add or [], "add"), remove=_parse(remove or [], "remove"))
         if not change.add and not change.remove:
             raise InvalidInput("nothing to change: give lines to add or to remove")
         store = PgPolicyStore(info.context.db)
-        await store.apply(change, policy_fields(info.schema))
-        return await _policy(store)
+        fields = policy_fields(info.schema)
+        applied = await store.apply_change(change, fields)
+        warnings = [str(found) for found in no_effect(applied.lines, applied.added, fields)]
+        policy = await _policy(store)
+        return PolicyUpdate(version=policy.version, lines=policy.lines, warnings=warnings)

@@ -13,7 +13,8 @@ from cdp.customers.repository import CustomerRepository
 from cdp.db.engine import AsyncWriteSession
 from cdp.db.models import Customer
 from cdp.keyset import window
-from tests.factories import create_customer
+from policies.row_scopes import RowScope
+from tests.factories import create_advisor, create_customer
 
 CTX = FilterContext(Settings(), date(2024, 6, 1))
 
@@ -42,10 +43,11 @@ async def test_age_bounds_follow_birthdays(session: AsyncWriteSession) -> None:
 
 
 async def test_scope_restricts_pages_counts_and_lookups(session: AsyncWriteSession) -> None:
-    mine = await create_customer(session, branch="SCOPE", city="甲")
-    other = await create_customer(session, branch="SCOPE", city="乙")
+    advisor = await create_advisor(session)
+    mine = await create_customer(session, branch="SCOPE", advisor_id=advisor.id)
+    other = await create_customer(session, branch="SCOPE")
     repo = CustomerRepository(session)
-    scope = Customer.city == "甲"
+    scope = RowScope.of({"own_customers"}, advisor.id)
     where = CustomerFilter(branches=("SCOPE",))
     ordering = customer_ordering(CustomerSort.NAME)
     win = window(ordering, first=10, after=None, last=None, before=None, max_size=100)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+from policies.compiled import CompiledPolicy
+from policies.known_fields import known_fields
+from policies.language import Decision
+from policies.lines import parse_policy
 from tests.conftest import AppClient
 from tests.schema.mutations.helpers import error_code
 
@@ -16,6 +22,12 @@ mutation($add: [String!], $remove: [String!]) {
 """
 READ = "{ policy { version lines } }"
 LINE = "p, marketer, Customer.email, read, mask"
+WARNED = """
+mutation($add: [String!], $remove: [String!]) {
+  updatePolicy(add: $add, remove: $remove) { lines warnings }
+}
+"""
+README = Path(__file__).parents[3] / "README.md"
 
 
 async def post(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
@@ -57,3 +69,48 @@ async def test_malformed_or_empty_changes_are_bad_input(client: httpx.AsyncClien
     assert error_code(await post(client, UPDATE)) == "BAD_USER_INPUT"
     body = await post(client, UPDATE, remove=["g, nobody, admin"])
     assert error_code(body) == "BAD_USER_INPUT"
+
+
+async def test_a_line_that_changes_nothing_is_applied_with_a_warning(
+    client: httpx.AsyncClient,
+) -> None:
+    # Marketers inherit a deny on e-mail from pii_restricted; deny wins over mask.
+    body = await post(client, WARNED, add=[LINE, "p, marketer, Customer.birthDate, read, allow"])
+    answer = body["data"]["updatePolicy"]
+    assert LINE in answer["lines"]
+    assert answer["warnings"] == [
+        f"{LINE} has no effect: marketer inherits a deny on Customer.email from pii_restricted"
+    ]
+
+
+async def test_lines_with_an_effect_bring_no_warning(client: httpx.AsyncClient) -> None:
+    body = await post(client, WARNED, add=["p, marketer, Customer.birthDate, read, allow"])
+    assert body["data"]["updatePolicy"]["warnings"] == []
+
+
+def _readme_update_policy_example() -> str:
+    section = README.read_text(encoding="utf-8").split("### Policy administration", 1)[1]
+    found = re.search(r"```graphql\n(.*?)```", section, re.DOTALL)
+    assert found is not None, "README's Policy administration has no GraphQL example"
+    return found.group(1)
+
+
+def _plan(lines: list[str]) -> Any:
+    parsed = parse_policy("\n".join(lines))
+    return CompiledPolicy.from_lines(parsed, known_fields()).plan({"advisor"})
+
+
+async def test_the_readme_example_is_accepted_and_has_an_effect(
+    client: httpx.AsyncClient,
+) -> None:
+    example = _readme_update_policy_example()
+    assert "updatePolicy" in example
+    before = (await post(client, READ))["data"]["policy"]
+    body = await post(client, example)
+    assert "errors" not in body, body
+    answer = body["data"]["updatePolicy"]
+    assert answer["warnings"] == []
+    assert answer["version"] != before["version"]
+    # What the README says it does: advisors read e-mail addresses masked.
+    assert _plan(before["lines"]).decision("Customer", "email") is Decision.ALLOW
+    assert _plan(answer["lines"]).decision("Customer", "email") is Decision.MASK
