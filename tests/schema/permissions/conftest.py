@@ -22,6 +22,7 @@ from sqlalchemy import text
 
 from cdp.db.engine import AsyncWriteSession
 from cdp.db.models import Advisor, Customer, Household
+from cdp.ingest.quarantine import seal_payload
 from policies.audit import AuditEntry
 from policies.audit.writer import copy_entries
 from tests.conftest import AppClient
@@ -95,17 +96,19 @@ async def world(session: AsyncWriteSession) -> World:
         request_id="0-request",
     )
     await copy_entries(session, [read])
-    # An import run of the world's own source, with one quarantined row it resolved.
+    # An import run of the world's own source, with one quarantined row it resolved
+    # (the row stored encrypted, as ingestion stores it).
     await session.execute(
         text(
             "WITH run AS (INSERT INTO import_run (source, kind, origin, status, finished_at, "
             "counts) VALUES ('0-world', 'customers', 'world.csv', 'completed', now(), "
             '\'{"read": 2, "rejected": 1}\') RETURNING id) '
             "INSERT INTO quarantine (import_run_id, source, kind, row_number, source_key, "
-            "field, reason_code, reason, payload, resolved_at) SELECT id, '0-world', "
+            "field, reason_code, reason, payload_enc, resolved_at) SELECT id, '0-world', "
             "'customers', 2, 'W1', 'phone', 'phone_invalid', 'not a phone', "
-            '\'{"source_key": "W1"}\', now() FROM run'
-        )
+            ":payload, now() FROM run"
+        ),
+        {"payload": seal_payload({"source_key": "W1"})},
     )
     return World(advisor, other, first, spouse, friend, stranger, household)
 
