@@ -1,0 +1,101 @@
+"""Typed rules → SQLAlchemy expressions over one feature row per customer.
+
+The contract between the rule language and the engine::
+
+    from tagging.language import check_rule, find_cycle, RuleError, TypedRule, ValueType
+    from tagging.compiler import compile_rule, CompiledRule, FeatureColumns
+    from tagging.features import feature_query
+
+    rule = check_rule(text, value_type=ValueType.enum("大众", "潜力", "高净值"),
+                      filterable=lambda f: ..., known_tags={"key": ValueType...})
+    # raises RuleError (.code RULE_SYNTAX | RULE_TYPE | UNKNOWN_ATTRIBUTE |
+    # FORBIDDEN_FILTER (.fields) | RULE_TOO_COMPLEX; .line .column .expected .suggestion)
+    # rule.dependencies: tag keys it reads; rule.permission_fields: "Type.field" names
+    # find_cycle({"a": {"b"}, "b": {"a"}}) == ["a", "b", "a"]  (raise TagCycle with it)
+
+    compiled = compile_rule(rule)
+    specs = {s for c in compiled_rules for s in c.aggregates}   # shared across tags
+    stmt = feature_query(specs, as_of=now, customer_ids=None | Select[customer ids],
+                         tag_values=None | FromClause(customer_id, tag_key, value text))
+    f = FeatureColumns(stmt.subquery())          # or a temp table created from stmt
+    select(f.customer_id, compiled.value(f), *[c for _, c in compiled.evidence(f)])
+
+- ``CompiledRule.aggregates``: the ``Spec``s the rule needs, hashable and with a
+  stable ``.name`` (the feature column's label), inner ones first. Equal
+  aggregates of different tags are equal specs, so the union over all tags gives
+  each feature column once.
+- ``CompiledRule.value(features)``: the tag's value; NULL means the customer does
+  not have the tag. Boolean tags give TRUE or NULL, enum tags a text, number tags
+  a number.
+- ``CompiledRule.evidence(features)``: ``(label, column)`` pairs, the attribute
+  values the rule saw (labels are rule text, e.g. ``aum`` or
+  ``count(transactions where kind = 'purchase' within 90d)``) and, for a rule
+  with ``case``, ``("branch", …)`` naming the branch that fired.
+- ``tag_values`` rows are other tags' current values as text; ``has_tag`` is
+  "has a row", ``tag('k')`` the value (cast to a number for number tags).
+- ``ntile``/``percent_rank`` are windows over every (non-merged) customer with a
+  non-null argument: ``feature_query`` computes them before it restricts the
+  rows to ``customer_ids``, so an incremental run gets the same buckets as a
+  full one (at the cost of a full feature pass for such rules).
+
+Every literal of a rule is a bound parameter; no rule text reaches SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, case, literal
+
+from tagging.compiler.columns import FeatureColumns
+from tagging.compiler.sql import as_tag_value, to_sql
+from tagging.language import TypedRule, typed
+from tagging.language.render import render, render_spec
+from tagging.language.walk import nodes, specs
+
+Spec = typed.Spec
+AggregateSpec = typed.Spec
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    rule: TypedRule
+    aggregates: tuple[typed.Spec, ...]
+
+    def value(self, features: FeatureColumns) -> ColumnElement[Any]:
+        return as_tag_value(self.rule.expr, to_sql(self.rule.expr, features))
+
+    def evidence(self, features: FeatureColumns) -> list[tuple[str, ColumnElement[Any]]]:
+        out: dict[str, ColumnElement[Any]] = {}
+        for node in nodes(self.rule.expr):
+            if isinstance(node, typed.Attr):
+                out.setdefault(node.name, features.attr(node.name))
+            elif isinstance(node, typed.Feature):
+                out.setdefault(render_spec(node.spec), features.feature(node.spec))
+        branch = _first_case(self.rule.expr)
+        if branch is not None:
+            out["branch"] = _branch(branch, features)
+        return list(out.items())
+
+
+def compile_rule(rule: TypedRule) -> CompiledRule:
+    return CompiledRule(rule, tuple(specs(rule.expr)))
+
+
+def _first_case(expr: typed.Expr) -> typed.Case | None:
+    return next((n for n in nodes(expr) if isinstance(n, typed.Case)), None)
+
+
+def _branch(node: typed.Case, features: FeatureColumns) -> ColumnElement[Any]:
+    """Which branch of the rule's ``case`` fired, as its text."""
+    return case(
+        *(
+            (to_sql(cond, features), literal(f"when {render(cond)}", String()))
+            for cond, _ in node.whens
+        ),
+        else_=literal("else", String()),
+    )
+
+
+__all__ = ["AggregateSpec", "CompiledRule", "FeatureColumns", "Spec", "compile_rule"]
