@@ -75,32 +75,46 @@ _TABLES: dict[str, Any] = {
 }
 
 
-def _owner(source: str) -> ColumnElement[Any]:
+def _owner(source: str) -> Any:
     return Referral.referrer_id if source == "referrals" else _TABLES[source].customer_id
 
 
 def closure(wanted: Iterable[typed.Spec]) -> list[typed.Spec]:
     """The specs and everything they are computed from, inner ones first."""
     out: dict[typed.Spec, None] = {}
+
+    def add(spec: typed.Spec) -> None:  # specs nest a few levels at most
+        if spec in out:
+            return
+        for dep in _depends_on(spec):
+            add(dep)
+        out[spec] = None
+
     for spec in wanted:
-        alias = ALIASES.get(spec.attribute) if isinstance(spec, typed.Computed) else None
-        inner = alias if alias is not None else spec
-        for dep in specs_of(typed.Feature(inner.type, inner)):
-            if dep is not spec:
-                out.update(dict.fromkeys(closure([dep]) if dep != inner else [dep]))
-        out.setdefault(spec, None)
+        add(spec)
     return list(out)
+
+
+def _depends_on(spec: typed.Spec) -> list[typed.Spec]:
+    if isinstance(spec, typed.Computed) and spec.attribute in ALIASES:
+        return [ALIASES[spec.attribute]]
+    if isinstance(spec, typed.Window):
+        return specs_of(spec.arg)
+    if isinstance(spec, typed.DaysSince):
+        return specs_of(spec.of)
+    return []
 
 
 def as_of_day(as_of: datetime) -> date:
     return as_of.astimezone(UTC).date()
 
 
-def _days_between(as_of: datetime, value: ColumnElement[Any]) -> ColumnElement[Any]:
+def _days_between(as_of: datetime, value: Any) -> ColumnElement[Any]:
     """Whole calendar days (UTC) from ``value`` to the run's day."""
     day = literal(as_of_day(as_of), Date())
     if isinstance(value.type, Date):
-        return day - value
+        days: ColumnElement[Any] = day - value
+        return days
     return day - cast(func.timezone("UTC", value), Date)
 
 
@@ -224,7 +238,7 @@ def feature_query(
         sub = _source_query(source, aggs, as_of, ids)
         stmt = stmt.outerjoin(sub, sub.c.customer_id == Customer.id)
         for agg in aggs:
-            column = sub.c[agg.name]
+            column: ColumnElement[Any] = sub.c[agg.name]
             if agg.func in ("count", "sum"):
                 column = func.coalesce(column, 0)
             elif agg.func == "exists":

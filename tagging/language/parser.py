@@ -98,7 +98,8 @@ def _syntax_error(exc: UnexpectedInput, text: str) -> RuleSyntaxError:
         )
     if isinstance(exc, UnexpectedCharacters):
         expected = _expected(set(exc.allowed or ()))
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        pos = exc.pos_in_stream or 0
+        char = text[pos] if pos < len(text) else ""
         return RuleSyntaxError(
             f"unexpected character {char!r}; expected {expected}",
             line=exc.line,
