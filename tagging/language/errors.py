@@ -77,5 +77,9 @@ class TagCycle(RuleError):
 
 def nearest(name: str, candidates: Iterable[str]) -> str | None:
     """The closest known name to a misspelt one, if any is close enough."""
-    found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    names = list(candidates)
+    folded = [c for c in names if c.casefold() == name.casefold()]
+    if folded:
+        return folded[0]
+    found = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
     return found[0] if found else None

@@ -76,9 +76,10 @@ def parse(text: str) -> ast.Node:
 
 
 def _expected(names: set[str] | frozenset[str]) -> str:
-    shown = sorted({_TERMINALS.get(n, _keyword(n)) for n in names})
-    if len(shown) > 8:
-        shown = [*shown[:8], "…"]
+    # described terminals ("a number") first, then keywords and punctuation
+    shown = sorted({_TERMINALS.get(n, _keyword(n)) for n in names}, key=lambda s: (s[0] != "a", s))
+    if len(shown) > 16:
+        shown = [*shown[:16], "…"]
     return ", ".join(shown)
 
 
@@ -109,11 +110,19 @@ def _syntax_error(exc: UnexpectedInput, text: str) -> RuleSyntaxError:
     assert isinstance(exc, UnexpectedToken)
     expected = _expected(set(exc.expected))
     token = exc.token
-    shown = "the end of the rule" if token.type == "$END" else repr(str(token)[:40])
-    line = exc.line if exc.line > 0 else 1
-    column = exc.column if exc.column > 0 else 1
+    if token.type == "$END":
+        lines = text.splitlines() or [""]
+        return RuleSyntaxError(
+            f"the rule ends too early; expected {expected}",
+            line=len(lines),
+            column=len(lines[-1]) + 1,
+            expected=expected,
+        )
     return RuleSyntaxError(
-        f"unexpected {shown}; expected {expected}", line=line, column=column, expected=expected
+        f"unexpected {str(token)[:40]!r}; expected {expected}",
+        line=token.line or 1,
+        column=token.column or 1,
+        expected=expected,
     )
 
 
