@@ -273,9 +273,8 @@ def feature_query(
     inner_env.by_name = {s.name: inner.c[s.name] for s in wanted if s in columns}
     outer = select(inner, *(_window(w, inner, inner_env).label(w.name) for w in windows))
     if customer_ids is not None:
-        return select(*outer.subquery("ranked").c).where(
-            outer.subquery("ranked").c.customer_id.in_(customer_ids)
-        )
+        ranked = outer.subquery("ranked")
+        return select(*ranked.c).where(ranked.c.customer_id.in_(customer_ids))
     return outer
 
 
