@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdp.db.models import Customer
-from tagging.compiler import FeatureColumns, compile_rule
+from tagging.compiler import CompiledRule, FeatureColumns, compile_rule
 from tagging.features import feature_query
 from tagging.language import ValueType, check_rule
 from tests.tagging.compiler.world import AS_OF, build_world
 
 BOOLEAN, NUMBER = ValueType.boolean(), ValueType.number()
+PG = postgresql.dialect()  # type: ignore[no-untyped-call]
 
 
-def _compiled(*texts: str, value_type: ValueType = BOOLEAN) -> list:  # type: ignore[type-arg]
+def _compiled(*texts: str, value_type: ValueType = BOOLEAN) -> list[CompiledRule]:
     return [compile_rule(check_rule(t, value_type=value_type)) for t in texts]
 
 
@@ -33,7 +35,7 @@ def test_equal_aggregates_of_different_tags_share_one_column() -> None:
     names = {s.name for s in specs}
     assert "aum" in names
     stmt = feature_query(specs, as_of=AS_OF)
-    sql = str(stmt.compile(dialect=postgresql.dialect()))
+    sql = str(stmt.compile(dialect=PG))
     assert sql.count("FROM transaction") == 1  # one scan, one FILTER per window
     assert sql.count("FILTER (WHERE") == 2
 
@@ -45,7 +47,7 @@ def test_values_read_plain_numbers_and_bind_every_literal() -> None:
     )
     stmt = feature_query(rule.aggregates, as_of=AS_OF)
     features = FeatureColumns(stmt.subquery("f"))
-    compiled = rule.value(features).compile(dialect=postgresql.dialect())
+    compiled = rule.value(features).compile(dialect=PG)
     text = str(compiled)
     assert "DROP" not in text
     assert "x'); DROP TABLE customer; --" in compiled.params.values()
@@ -73,16 +75,16 @@ async def test_one_row_per_customer_and_merged_ones_left_out(session: AsyncSessi
 async def test_customer_ids_restrict_rows_but_not_windows(session: AsyncSession) -> None:
     facts, _ = await build_world(session)
     (rule,) = _compiled("ntile(4, aum)", value_type=NUMBER)
-    everyone = feature_query(rule.aggregates, as_of=AS_OF)
     window = next(s for s in rule.aggregates if s.name.startswith("window_"))
-    full = dict(
-        (await session.execute(select(everyone.subquery().c["customer_id", window.name]))).all()
-    )
+
+    async def buckets(ids: Select[Any] | None) -> dict[int, int]:
+        sub = feature_query(rule.aggregates, as_of=AS_OF, customer_ids=ids).subquery()
+        rows = await session.execute(select(sub.c.customer_id, sub.c[window.name]))
+        return {row[0]: row[1] for row in rows}
+
+    full = await buckets(None)
     few = select(Customer.id).where(Customer.id.in_([facts[0].id, facts[4].id]))
-    some = feature_query(rule.aggregates, as_of=AS_OF, customer_ids=few)
-    part = dict(
-        (await session.execute(select(some.subquery().c["customer_id", window.name]))).all()
-    )
+    part = await buckets(few)
     assert part == {facts[0].id: full[facts[0].id], facts[4].id: full[facts[4].id]}
     assert full[facts[0].id] == 4  # the largest AUM
     (plain,) = _compiled("aum > 0")
