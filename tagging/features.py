@@ -179,27 +179,26 @@ def _source_query(
 
 
 def _household_query(ids: Select[Any] | None) -> FromClause:
-    wealth = (
-        select(Holding.customer_id, func.sum(Holding.market_value).label("aum"))
-        .group_by(Holding.customer_id)
-        .subquery("member_aum")
-    )
-    other = HouseholdMember.__table__.alias("hm_all")
+    """Household AUM and size per member; for ``ids``, only their households are summed."""
+    member = HouseholdMember.__table__.alias("hm_all")
     per_household = (
         select(
-            other.c.household_id,
-            func.count().label("size"),
-            func.coalesce(func.sum(wealth.c.aum), 0).label("aum"),
+            member.c.household_id,
+            func.count(member.c.customer_id.distinct()).label("size"),
+            func.coalesce(func.sum(Holding.market_value), 0).label("aum"),
         )
-        .select_from(other.outerjoin(wealth, wealth.c.customer_id == other.c.customer_id))
-        .group_by(other.c.household_id)
-        .subquery("household_totals")
+        .select_from(member.outerjoin(Holding, Holding.customer_id == member.c.customer_id))
+        .group_by(member.c.household_id)
     )
+    if ids is not None:
+        theirs = select(HouseholdMember.household_id).where(HouseholdMember.customer_id.in_(ids))
+        per_household = per_household.where(member.c.household_id.in_(theirs))
+    totals = per_household.subquery("household_totals")
     stmt = select(
         HouseholdMember.customer_id,
-        per_household.c.aum.label("household_aum"),
-        per_household.c.size.label("household_size"),
-    ).join(per_household, per_household.c.household_id == HouseholdMember.household_id)
+        totals.c.aum.label("household_aum"),
+        totals.c.size.label("household_size"),
+    ).join(totals, totals.c.household_id == HouseholdMember.household_id)
     if ids is not None:
         stmt = stmt.where(HouseholdMember.customer_id.in_(ids))
     return stmt.subquery("f_household")

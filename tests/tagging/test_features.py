@@ -144,3 +144,21 @@ async def test_injected_text_is_compared_as_data(session: AsyncSession) -> None:
     query = select(features.customer_id).where(rule.value(features).is_not(None))
     ids = set((await session.execute(query)).scalars().all())
     assert ids == {facts[1].id}
+
+
+async def test_household_features_for_some_customers_sum_whole_households(
+    session: AsyncSession,
+) -> None:
+    facts, _ = await build_world(session)
+    (rule,) = _compiled("household.aum + household.size", value_type=NUMBER)
+    only = select(Customer.id).where(Customer.id.in_([facts[2].id, facts[3].id]))
+    sub = feature_query(rule.aggregates, as_of=AS_OF, customer_ids=only).subquery()
+    rows = await session.execute(
+        select(sub.c.customer_id, sub.c.household_aum, sub.c.household_size)
+    )
+    got = {row[0]: (row[1], row[2]) for row in rows}
+    # customer 2 holds nothing, but shares a household with 0 and 1; 3 has none
+    assert got == {
+        facts[2].id: (Decimal("6250000.25") + Decimal("5999999.99"), 3),
+        facts[3].id: (None, None),
+    }
