@@ -25,6 +25,7 @@ from cdp.runtime import open_database, run_command
 from cdp.seed.commands import seed, seed_sources
 from policies.audit.commands import audit_app
 from policies.commands import check as policy_check
+from tagging.commands import tags_app
 
 app = typer.Typer(
     help="cdp: customer-data platform for wealth-management firms.",
@@ -40,6 +41,7 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(merges_app, name="merges")
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
+app.add_typer(tags_app, name="tags")
 app.command("seed", help="Fill an empty database with a deterministic demo data set.")(seed)
 app.command("seed-sources", help="Write two source-system files with planted duplicates.")(
     seed_sources

@@ -69,9 +69,7 @@ class TagDefinition(Timestamps, Base):
     dependencies: Mapped[list[str]] = mapped_column(ARRAY(String(64)), server_default="{}")
     # Catalogue fields the rule reads ("Customer.aum"): readers of the tag's values
     # must be allowed to read these.
-    permission_fields: Mapped[list[str]] = mapped_column(
-        ARRAY(String(64)), server_default="{}"
-    )
+    permission_fields: Mapped[list[str]] = mapped_column(ARRAY(String(64)), server_default="{}")
     status: Mapped[str] = mapped_column(String(16), server_default="draft")
     version: Mapped[int] = mapped_column(Integer, server_default="1")
 
@@ -88,9 +86,7 @@ class TagVersion(Base):
     # The editable fields as they were saved (names, rule, type, enum values, …).
     spec: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class TagRun(Base):
@@ -107,9 +103,7 @@ class TagRun(Base):
     kind: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16), server_default="running")
     tag_keys: Mapped[list[str]] = mapped_column(ARRAY(String(64)), server_default="{}")
-    started_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     customers: Mapped[int] = mapped_column(BigInteger, server_default="0")
     # {"entered": n, "left": n, "changed": n, "values": n}
@@ -127,9 +121,7 @@ class TagValue(Base):
     __tablename__ = "tag_value"
     __table_args__ = (
         CheckConstraint(in_list("source", TAG_VALUE_SOURCES), name="source_valid"),
-        ForeignKeyConstraint(
-            ["tag_id", "version"], ["tag_version.tag_id", "tag_version.version"]
-        ),
+        ForeignKeyConstraint(["tag_id", "version"], ["tag_version.tag_id", "tag_version.version"]),
         Index("ix_tag_value_customer_id", "customer_id"),
     )
 
@@ -145,9 +137,7 @@ class TagValue(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("tag_run.id", ondelete="SET NULL"))
     source: Mapped[str] = mapped_column(String(8), server_default="rule")
     set_by: Mapped[str | None] = mapped_column(String(100))
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class TagEvent(Base):
@@ -182,6 +172,4 @@ class TagDirtyCustomer(Base):
     customer_id: Mapped[int] = mapped_column(
         ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True
     )
-    marked_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -121,7 +121,10 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["run_id"], ["tag_run.id"], name=op.f("fk_tag_value_run_id_tag_run"), ondelete="SET NULL"
+            ["run_id"],
+            ["tag_run.id"],
+            name=op.f("fk_tag_value_run_id_tag_run"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["tag_id", "version"],
@@ -157,7 +160,10 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["run_id"], ["tag_run.id"], name=op.f("fk_tag_event_run_id_tag_run"), ondelete="SET NULL"
+            ["run_id"],
+            ["tag_run.id"],
+            name=op.f("fk_tag_event_run_id_tag_run"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tag_event")),
     )
