@@ -114,14 +114,10 @@ async def distribution(session: AsyncSession, key: str, *, buckets: int = 10) ->
         .group_by(bucket)
         .order_by(bucket)
     )
+    counts = {int(b): int(n) for b, n in rows}
     return [
-        Bucket(
-            None,
-            int(n),
-            float(low + (b - 1) * width),
-            float(low + b * width),
-        )
-        for b, n in rows
+        Bucket(None, counts.get(b, 0), float(low + (b - 1) * width), float(low + b * width))
+        for b in range(1, buckets + 1)
     ]
 
 

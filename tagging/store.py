@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -118,7 +119,7 @@ async def tags_as_of(
     last = (
         select(TagEvent.tag_id, TagEvent.kind, TagEvent.new_value)
         .where(TagEvent.customer_id == customer_id, TagEvent.occurred_at < end_of(at))
-        .distinct(TagEvent.tag_id)
+        .ext(distinct_on(TagEvent.tag_id))
         .order_by(TagEvent.tag_id, TagEvent.occurred_at.desc(), TagEvent.id.desc())
         .subquery()
     )
