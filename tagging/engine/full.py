@@ -85,6 +85,9 @@ async def _work(
         if not customer_ids:
             return
         await write.create_scope(session, customer_ids)
+    elif not keys:
+        # A full run of every tag covers every mark made before it started.
+        await session.execute(text("DELETE FROM tag_dirty_customer"))
     layered = await plan_run(session, keys)
     tags = [tag for layer in layered for tag in layer]
     stage("plan")

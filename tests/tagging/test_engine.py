@@ -6,13 +6,22 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, select, update
 
 from cdp.db.engine import AsyncWriteSession, Database
-from cdp.db.models import Consent, Holding, TagDirtyCustomer, TagEvent, TagRun, TagValue
+from cdp.db.models import (
+    Consent,
+    Customer,
+    Holding,
+    TagDirtyCustomer,
+    TagEvent,
+    TagRun,
+    TagValue,
+)
 from tagging.definitions import update_tag
-from tagging.engine import mark_dirty, run_dirty, run_tags
-from tests.factories import create_customer
+from tagging.engine import run_dirty, run_tags
+from tagging.engine.incremental import dirty_count
+from tests.factories import create_customer, create_referral
 from tests.tagging.tagkit import active_tag, profiled_customer, values_of
 
 TIERS = ("大众", "潜力", "高净值")
@@ -168,15 +177,37 @@ async def test_dirty_run_recomputes_only_marked_customers(
     marked = await profiled_customer(session, aum=1)
     unmarked = await profiled_customer(session, aum=1)
     await run_tags(db)
+    assert await dirty_count(session) == 0  # a full run covers every mark
     await session.execute(update(Holding).values(market_value=9_000_000))
-    await mark_dirty(session, [marked.id])
+    await session.execute(
+        delete(TagDirtyCustomer).where(TagDirtyCustomer.customer_id == unmarked.id)
+    )
 
     report = await run_dirty(db)
 
     assert report.customers == 1
     assert await values_of(session, "hnw") == {marked.id: True}
-    assert unmarked.id not in await values_of(session, "hnw")
-    left = await session.scalar(select(func.count()).select_from(TagDirtyCustomer))
-    assert left == 0
+    assert await dirty_count(session) == 0
     nothing = await run_dirty(db)
     assert nothing.customers == 0
+
+
+async def test_writes_mark_customers_dirty(session: AsyncWriteSession, db: Database) -> None:
+    await active_tag(session, "hnw", "aum >= 6000000")
+    a = await profiled_customer(session, aum=1)
+    b = await profiled_customer(session)
+    c = await profiled_customer(session)
+    await run_tags(db)
+
+    await session.execute(
+        update(Holding).where(Holding.customer_id == a.id).values(market_value=7_000_000)
+    )
+    await create_referral(session, b, c)
+    assert set(await session.scalars(select(TagDirtyCustomer.customer_id))) == {a.id, b.id, c.id}
+    report = await run_dirty(db)
+    assert report.customers == 3
+    assert await values_of(session, "hnw") == {a.id: True}
+
+    # Deleting a customer cascades to rows whose triggers must not mark the gone customer.
+    await session.execute(delete(Customer).where(Customer.id == a.id))
+    assert await dirty_count(session) == 0

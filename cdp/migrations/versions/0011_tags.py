@@ -4,6 +4,9 @@ Revision ID: 0011
 Revises: 0007
 Create Date: 2026-12-03 18:20:00.000000
 
+Customers are marked dirty for incremental runs by statement-level triggers on
+the tables tag features read (see ``_dirty_triggers``).
+
 Values are stored sparsely (one row per customer and tag the customer has), keyed
 by tag first so a run's diff of one tag reads one contiguous range; a second
 index by customer serves a customer's tags. Events are the history: as-of
@@ -184,8 +187,56 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("customer_id", name=op.f("pk_tag_dirty_customer")),
     )
 
+    _dirty_triggers()
+
+
+# Tables whose rows feed tag features, and the column naming the customer(s) a row
+# belongs to. Statement-level triggers with transition tables mark those customers
+# dirty once per statement, whatever wrote it (the API, an import's COPY, psql), at
+# the cost of one INSERT … SELECT DISTINCT per statement rather than one per row.
+_DIRTY_SOURCES = {
+    "customer": ("id",),
+    "holding": ("customer_id",),
+    "transaction": ("customer_id",),
+    "interaction_event": ("customer_id",),
+    "consent": ("customer_id",),
+    "household_member": ("customer_id",),
+    "referral": ("referrer_id", "referee_id"),
+}
+_EVENTS = {"insert": "NEW", "update": "NEW", "delete": "OLD"}
+
+
+def _dirty_triggers() -> None:
+    for table, columns in _DIRTY_SOURCES.items():
+        picked = " UNION ".join(f"SELECT {c} FROM changed" for c in columns)
+        op.execute(
+            f"""
+            CREATE FUNCTION tag_mark_dirty_{table}() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                -- A customer deleted in the same statement (a cascade) is not marked.
+                INSERT INTO tag_dirty_customer (customer_id)
+                SELECT c.id FROM customer c WHERE c.id IN ({picked})
+                ON CONFLICT DO NOTHING;
+                RETURN NULL;
+            END $$
+            """
+        )
+        for event, side in _EVENTS.items():
+            if table == "customer" and event == "delete":
+                continue  # the customer is gone; its marks go with it
+            op.execute(
+                f'CREATE TRIGGER tag_dirty_{event} AFTER {event.upper()} ON "{table}"'
+                f" REFERENCING {side} TABLE AS changed"
+                f" FOR EACH STATEMENT EXECUTE FUNCTION tag_mark_dirty_{table}()"
+            )
+
 
 def downgrade() -> None:
+    for table in _DIRTY_SOURCES:
+        for event in _EVENTS:
+            op.execute(f'DROP TRIGGER IF EXISTS tag_dirty_{event} ON "{table}"')
+        op.execute(f"DROP FUNCTION IF EXISTS tag_mark_dirty_{table}()")
     for table in (
         "tag_dirty_customer",
         "tag_event",
