@@ -16,7 +16,8 @@ The contract between the rule language and the engine::
     compiled = compile_rule(rule)
     specs = {s for c in compiled_rules for s in c.aggregates}   # shared across tags
     stmt = feature_query(specs, as_of=now, customer_ids=None | Select[customer ids],
-                         tag_values=None | FromClause(customer_id, tag_key, value text))
+                         tag_values=None | FromClause(customer_id, tag_key, value text),
+                         attributes=None | {a for c in compiled_rules for a in c.attributes})
     f = FeatureColumns(stmt.subquery())          # or a temp table created from stmt
     select(f.customer_id, compiled.value(f), *[c for _, c in compiled.evidence(f)])
 
@@ -24,6 +25,9 @@ The contract between the rule language and the engine::
   stable ``.name`` (the feature column's label), inner ones first. Equal
   aggregates of different tags are equal specs, so the union over all tags gives
   each feature column once.
+- ``CompiledRule.attributes``: the customer fields the rule reads from the
+  feature row; passing their union as ``attributes`` keeps the row narrow
+  (by default it carries every customer field of the catalogue).
 - ``CompiledRule.value(features)``: the tag's value; NULL means the customer does
   not have the tag. Boolean tags give TRUE or NULL, enum tags a text, number tags
   a number.
@@ -62,6 +66,7 @@ AggregateSpec = typed.Spec
 class CompiledRule:
     rule: TypedRule
     aggregates: tuple[typed.Spec, ...]
+    attributes: frozenset[str]  # customer fields ``value``/``evidence`` read from the row
 
     def value(self, features: FeatureColumns) -> ColumnElement[Any]:
         return as_tag_value(self.rule.expr, to_sql(self.rule.expr, features))
@@ -80,7 +85,8 @@ class CompiledRule:
 
 
 def compile_rule(rule: TypedRule) -> CompiledRule:
-    return CompiledRule(rule, tuple(specs(rule.expr)))
+    fields = frozenset(n.name for n in nodes(rule.expr) if isinstance(n, typed.Attr))
+    return CompiledRule(rule, tuple(specs(rule.expr)), fields)
 
 
 def _first_case(expr: typed.Expr) -> typed.Case | None:
