@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdp.db.engine import AsyncWriteSession
 from cdp.db.models import Customer, TagDefinition, TagValue
@@ -46,7 +47,7 @@ async def profiled_customer(
     return customer
 
 
-async def values_of(session: AsyncWriteSession, key: str) -> dict[int, Any]:
+async def values_of(session: AsyncSession, key: str) -> dict[int, Any]:
     """customer id → stored value of the tag."""
     rows = await session.execute(
         select(TagValue.customer_id, TagValue.value)
