@@ -162,3 +162,18 @@ async def test_household_features_for_some_customers_sum_whole_households(
         facts[2].id: (Decimal("6250000.25") + Decimal("5999999.99"), 3),
         facts[3].id: (None, None),
     }
+
+
+async def test_the_largest_accepted_rules_compile_and_run(session: AsyncSession) -> None:
+    facts, _ = await build_world(session)
+    deep = "(aum + " * 38 + "1" + ")" * 38 + " > 6000000"
+    wide = " or ".join(f"aum = {n}" for n in range(600)) + " or aum >= 6000000"
+    rules = _compiled(deep, wide)
+    specs = {s for r in rules for s in r.aggregates}
+    features = FeatureColumns(feature_query(specs, as_of=AS_OF).subquery())
+    query = select(features.customer_id, *(r.value(features) for r in rules))
+    rows = {r[0]: r[1:] for r in await session.execute(query)}
+    # 0 holds 6,250,000.25; 1 holds 5,999,999.99, so 38 more makes it pass the deep rule
+    assert rows[facts[0].id] == (True, True)
+    assert rows[facts[1].id] == (True, None)
+    assert rows[facts[2].id] == (None, True)  # aum = 0 is among the 600 alternatives
