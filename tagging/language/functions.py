@@ -39,7 +39,7 @@ def check_call(checker: Checker, node: ast.Call, name: str, scope: Source | None
         return _window(checker, node, name)
     if name == "abs":
         _arity(node, name, 1, 1)
-        return typed.Func(NUMBER, "abs", (checker._number_of(node.args[0].expr, scope),))
+        return typed.Func(NUMBER, "abs", (checker.number_of(node.args[0].expr, scope),))
     _arity(node, name, 2)
     args = [checker.check(a.expr, scope) for a in node.args]
     return typed.Func(unify(args, [a.expr for a in node.args]), "coalesce", tuple(args))
@@ -60,7 +60,7 @@ def _aggregate(checker: Checker, node: ast.Call, name: str) -> typed.Expr:
             suggestion=nearest(target.dotted, SOURCES) if isinstance(target, ast.Name) else None,
         )
     source = SOURCES[target.path[0]]
-    checker._use(target, source.permission)
+    checker.use(target, source.permission)
     measure: typed.Expr | None = None
     if name in ("count", "exists"):
         if len(target.path) > 1:
@@ -88,13 +88,13 @@ def _aggregate(checker: Checker, node: ast.Call, name: str) -> typed.Expr:
                 expected=f"a field of {source.name}: {', '.join(source.fields)}",
                 suggestion=nearest(local, source.fields),
             )
-        checker._use(target, *attr.fields)
+        checker.use(target, *attr.fields)
         measure = typed.RowField(attr.type, local)
         kinds = (Kind.NUMBER, Kind.DATE) if name in ("min", "max") else (Kind.NUMBER,)
-        checker._expect(target, measure, *kinds)
-    where = checker._boolean_of(arg.where, source) if arg.where is not None else None
+        checker.expect(target, measure, *kinds)
+    where = checker.boolean_of(arg.where, source) if arg.where is not None else None
     if arg.within_days is not None:
-        checker._use(arg, *source.fields[source.window].fields)
+        checker.use(arg, *source.fields[source.window].fields)
     result = BOOLEAN if name == "exists" else measure.type if measure else NUMBER
     spec = typed.Aggregate(result, name, source.name, measure, where, arg.within_days)
     return typed.Feature(result, spec)
@@ -141,7 +141,7 @@ def _tag(checker: Checker, node: ast.Call, name: str) -> typed.Expr:
             suggestion=nearest(key, checker.known_tags),
         )
     checker.dependencies.add(key)
-    checker._use(node, "Customer.tags")
+    checker.use(node, "Customer.tags")
     value_type = checker.known_tags[key]
     if name == "has_tag":
         return typed.has_tag(key, value_type)
@@ -168,7 +168,7 @@ def _window(checker: Checker, node: ast.Call, name: str) -> typed.Expr:
     else:
         _arity(node, name, 1, 1)
     arg_node = node.args[-1].expr
-    arg = checker._number_of(arg_node, None)
+    arg = checker.number_of(arg_node, None)
     if _has_window(arg):
         raise RuleTypeError(
             f"{name}(…) cannot contain another ntile or percent_rank",

@@ -38,7 +38,7 @@ class Checker:
         result: typed.Expr = method(node, scope)
         return result
 
-    def _use(self, node: ast.Node, *names: str) -> None:
+    def use(self, node: ast.Node, *names: str) -> None:
         for name in names:
             self.fields.setdefault(name, (node.line, node.column))
 
@@ -59,15 +59,15 @@ class Checker:
             local = name.removeprefix(scope.name + ".")
             if local in scope.fields:
                 attr = scope.fields[local]
-                self._use(node, *attr.fields)
+                self.use(node, *attr.fields)
                 return typed.RowField(attr.type, local)
         if name in CUSTOMER_FIELDS:
             attr = CUSTOMER_FIELDS[name]
-            self._use(node, *attr.fields)
+            self.use(node, *attr.fields)
             return typed.Attr(attr.type, name)
         if name in COMPUTED and scope is None:
             attr = COMPUTED[name]
-            self._use(node, *attr.fields)
+            self.use(node, *attr.fields)
             return typed.Feature(attr.type, typed.Computed(attr.type, name))
         if name in COMPUTED or name in SOURCES:
             where = "inside an aggregate" if scope is not None else "on its own"
@@ -92,7 +92,7 @@ class Checker:
 
     # --- operators ---------------------------------------------------------------
 
-    def _expect(self, node: ast.Node, expr: typed.Expr, *kinds: Kind) -> typed.Expr:
+    def expect(self, node: ast.Node, expr: typed.Expr, *kinds: Kind) -> typed.Expr:
         if expr.type.kind not in kinds:
             wanted = " or ".join(k.value for k in kinds)
             hint = "; a date is used through days_since(…)" if expr.type.kind is Kind.DATE else ""
@@ -104,28 +104,28 @@ class Checker:
             )
         return expr
 
-    def _number_of(self, node: ast.Node, scope: Source | None) -> typed.Expr:
-        return self._expect(node, self.check(node, scope), Kind.NUMBER)
+    def number_of(self, node: ast.Node, scope: Source | None) -> typed.Expr:
+        return self.expect(node, self.check(node, scope), Kind.NUMBER)
 
-    def _boolean_of(self, node: ast.Node, scope: Source | None) -> typed.Expr:
-        return self._expect(node, self.check(node, scope), Kind.BOOLEAN)
+    def boolean_of(self, node: ast.Node, scope: Source | None) -> typed.Expr:
+        return self.expect(node, self.check(node, scope), Kind.BOOLEAN)
 
     def _neg(self, node: ast.Neg, scope: Source | None) -> typed.Expr:
-        operand = self._number_of(node.operand, scope)
+        operand = self.number_of(node.operand, scope)
         if isinstance(operand, typed.Lit) and isinstance(operand.value, Decimal):
             return typed.Lit(NUMBER, -operand.value)
         return typed.Neg(NUMBER, operand)
 
     def _arith(self, node: ast.Arith, scope: Source | None) -> typed.Expr:
-        left = self._number_of(node.left, scope)
-        right = self._number_of(node.right, scope)
+        left = self.number_of(node.left, scope)
+        right = self.number_of(node.right, scope)
         return typed.Arith(NUMBER, node.op, left, right)
 
     def _compare(self, node: ast.Compare, scope: Source | None) -> typed.Expr:
         left, right = self.check(node.left, scope), self.check(node.right, scope)
-        self._expect(node.left, left, Kind.NUMBER, Kind.TEXT, Kind.BOOLEAN)
+        self.expect(node.left, left, Kind.NUMBER, Kind.TEXT, Kind.BOOLEAN)
         if left.type.kind is not right.type.kind:
-            self._expect(node.right, right, left.type.kind)
+            self.expect(node.right, right, left.type.kind)
         if left.type.kind is not Kind.NUMBER and node.op not in ("=", "!="):
             raise RuleTypeError(
                 f"{left.type.kind.value} values are compared with = or != only",
@@ -153,23 +153,23 @@ class Checker:
             )
 
     def _and(self, node: ast.And, scope: Source | None) -> typed.Expr:
-        return typed.And(BOOLEAN, tuple(self._boolean_of(i, scope) for i in node.items))
+        return typed.And(BOOLEAN, tuple(self.boolean_of(i, scope) for i in node.items))
 
     def _or(self, node: ast.Or, scope: Source | None) -> typed.Expr:
-        return typed.Or(BOOLEAN, tuple(self._boolean_of(i, scope) for i in node.items))
+        return typed.Or(BOOLEAN, tuple(self.boolean_of(i, scope) for i in node.items))
 
     def _not(self, node: ast.Not, scope: Source | None) -> typed.Expr:
-        return typed.Not(BOOLEAN, self._boolean_of(node.operand, scope))
+        return typed.Not(BOOLEAN, self.boolean_of(node.operand, scope))
 
     def _in(self, node: ast.In, scope: Source | None) -> typed.Expr:
-        operand = self._expect(
+        operand = self.expect(
             node.operand, self.check(node.operand, scope), Kind.NUMBER, Kind.TEXT
         )
         want = str if operand.type.kind is Kind.TEXT else Decimal
         for value in node.values:
             lit = self.check(value, scope)
             if not isinstance(value.value, want):
-                self._expect(value, lit, operand.type.kind)
+                self.expect(value, lit, operand.type.kind)
             self._check_value(value, operand, lit)
         values = tuple(v.value for v in node.values)
         return typed.In(BOOLEAN, operand, values, node.negated)
@@ -177,9 +177,9 @@ class Checker:
     def _between(self, node: ast.Between, scope: Source | None) -> typed.Expr:
         return typed.Between(
             BOOLEAN,
-            self._number_of(node.operand, scope),
-            self._number_of(node.low, scope),
-            self._number_of(node.high, scope),
+            self.number_of(node.operand, scope),
+            self.number_of(node.low, scope),
+            self.number_of(node.high, scope),
         )
 
     def _isnull(self, node: ast.IsNull, scope: Source | None) -> typed.Expr:
@@ -187,7 +187,7 @@ class Checker:
 
     def _case(self, node: ast.Case, scope: Source | None) -> typed.Expr:
         whens = tuple(
-            (self._boolean_of(cond, scope), self.check(result, scope))
+            (self.boolean_of(cond, scope), self.check(result, scope))
             for cond, result in node.whens
         )
         else_ = self.check(node.else_, scope) if node.else_ is not None else None
