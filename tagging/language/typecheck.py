@@ -162,9 +162,7 @@ class Checker:
         return typed.Not(BOOLEAN, self.boolean_of(node.operand, scope))
 
     def _in(self, node: ast.In, scope: Source | None) -> typed.Expr:
-        operand = self.expect(
-            node.operand, self.check(node.operand, scope), Kind.NUMBER, Kind.TEXT
-        )
+        operand = self.expect(node.operand, self.check(node.operand, scope), Kind.NUMBER, Kind.TEXT)
         want = str if operand.type.kind is Kind.TEXT else Decimal
         for value in node.values:
             lit = self.check(value, scope)
@@ -187,8 +185,7 @@ class Checker:
 
     def _case(self, node: ast.Case, scope: Source | None) -> typed.Expr:
         whens = tuple(
-            (self.boolean_of(cond, scope), self.check(result, scope))
-            for cond, result in node.whens
+            (self.boolean_of(cond, scope), self.check(result, scope)) for cond, result in node.whens
         )
         else_ = self.check(node.else_, scope) if node.else_ is not None else None
         results = [(r, n) for (_, r), (_, n) in zip(whens, node.whens, strict=True)]
