@@ -93,6 +93,10 @@ def to_sql(expr: typed.Expr, env: Env) -> ColumnElement[Any]:
             )
         case typed.Func(name="abs", args=(x,)):
             return func.abs(to_sql(x, env))
+        case typed.Func(name="enum_rank", args=(x,)):
+            # the value's position among the enum's values, each a bound parameter
+            ranks = {value: n for n, value in enumerate(x.type.values)}
+            return case(ranks, value=to_sql(x, env))
         case typed.Func(name="coalesce", args=args):
             return func.coalesce(*(to_sql(a, env) for a in args))
     raise TypeError(f"cannot compile {type(expr).__name__}")

@@ -22,6 +22,8 @@ def render(expr: typed.Expr) -> str:
             return render_spec(spec)
         case typed.Neg(operand=x):
             return f"-{render(x)}"
+        case typed.Compare(op=op, left=a, right=b) if _ranked(a) or _ranked(b):
+            return f"{_enum_side(a, b)} {op} {_enum_side(b, a)}"
         case typed.Arith(op=op, left=a, right=b) | typed.Compare(op=op, left=a, right=b):
             return f"{_wrap(a)} {op} {_wrap(b)}"
         case typed.And(items=items):
@@ -41,6 +43,8 @@ def render(expr: typed.Expr) -> str:
             parts = [f"when {render(c)} then {render(r)}" for c, r in whens]
             tail = f" else {render(else_)}" if else_ is not None else ""
             return f"case {' '.join(parts)}{tail} end"
+        case typed.Func(name="enum_rank", args=(x,)):
+            return render(x)
         case typed.Func(name=name, args=args):
             return f"{name}({', '.join(render(a) for a in args)})"
     raise TypeError(f"cannot render {type(expr).__name__}")
@@ -78,3 +82,15 @@ def _number(value: Decimal) -> str:
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _ranked(expr: typed.Expr) -> bool:
+    return isinstance(expr, typed.Func) and expr.name == "enum_rank"
+
+
+def _enum_side(expr: typed.Expr, other: typed.Expr) -> str:
+    """An enum comparison shows the value, not its position."""
+    if isinstance(expr, typed.Lit) and isinstance(expr.value, Decimal) and _ranked(other):
+        assert isinstance(other, typed.Func)
+        return _quote(other.args[0].type.values[int(expr.value)])
+    return _wrap(expr)

@@ -126,16 +126,24 @@ class Checker:
         self.expect(node.left, left, Kind.NUMBER, Kind.TEXT, Kind.BOOLEAN)
         if left.type.kind is not right.type.kind:
             self.expect(node.right, right, left.type.kind)
+        self._check_value(node.right, left, right)
+        self._check_value(node.left, right, left)
         if left.type.kind is not Kind.NUMBER and node.op not in ("=", "!="):
+            return self._ordered(node, left, right)
+        return typed.Compare(BOOLEAN, node.op, left, right)
+
+    def _ordered(self, node: ast.Compare, left: typed.Expr, right: typed.Expr) -> typed.Expr:
+        """An enum tag's values are ordered: ``tag('asset_tier') >= '潜力'``."""
+        ranked = [_rank(left, right), _rank(right, left)]
+        if ranked[0] is None or ranked[1] is None:
             raise RuleTypeError(
-                f"{left.type.kind.value} values are compared with = or != only",
+                f"{left.type.kind.value} values are compared with = or != only "
+                "(an enum tag's value also with < <= > >= against one of its values)",
                 line=node.line,
                 column=node.column,
                 expected="'=' or '!='",
             )
-        self._check_value(node.right, left, right)
-        self._check_value(node.left, right, left)
-        return typed.Compare(BOOLEAN, node.op, left, right)
+        return typed.Compare(BOOLEAN, node.op, ranked[0], ranked[1])
 
     def _check_value(self, at: ast.Node, target: typed.Expr, literal: typed.Expr) -> None:
         """A text literal compared with an enumeration must be one of its values."""
@@ -221,3 +229,15 @@ class Checker:
                     expected="')' or ','",
                 )
         return check_call(self, node, name, scope)
+
+
+def _rank(expr: typed.Expr, other: typed.Expr) -> typed.Expr | None:
+    """An enum tag's value or a literal of it as its position in the tag's values."""
+    tag = isinstance(expr, typed.Feature) and isinstance(expr.spec, typed.TagValue)
+    if tag and expr.type.is_enum and (isinstance(other, typed.Lit) or other.type == expr.type):
+        return typed.Func(NUMBER, "enum_rank", (expr,))
+    literal = isinstance(expr, typed.Lit) and isinstance(expr.value, str)
+    if literal and isinstance(other, typed.Feature) and other.type.is_enum:
+        assert isinstance(expr, typed.Lit)
+        return typed.Lit(NUMBER, Decimal(other.type.values.index(str(expr.value))))
+    return None

@@ -105,6 +105,9 @@ class Reference:
             case typed.Func(name="abs", args=(x,)):
                 v = self.eval(x, who, row)
                 return None if v is None else abs(v)
+            case typed.Func(name="enum_rank", args=(x,)):
+                v = self.eval(x, who, row)
+                return None if v is None else x.type.values.index(v)
             case typed.Func(name="coalesce", args=args):
                 return next((v for a in args if (v := self.eval(a, who, row)) is not None), None)
         raise TypeError(expr)

@@ -67,6 +67,8 @@ CURATED: list[tuple[str, ValueType]] = [
     ("not has_tag('vip') and aum > 0", BOOLEAN),
     ("tag('tier') = '高净值'", BOOLEAN),
     ("tag('score') * 2", NUMBER),
+    ("tag('tier') >= '潜力'", BOOLEAN),
+    ("'潜力' > tag('tier') or tag('tier') < '高净值'", BOOLEAN),
     ("ntile(3, aum)", NUMBER),
     ("ntile(2, count(transactions)) = 2", BOOLEAN),
     ("percent_rank(aum) >= 0.5", BOOLEAN),

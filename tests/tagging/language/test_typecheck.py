@@ -17,6 +17,7 @@ from tagging.language import (
     check_rule,
 )
 from tagging.language.catalogue import COMPUTED, CUSTOMER_FIELDS, SOURCES
+from tagging.language.render import render
 
 BOOLEAN, NUMBER = ValueType.boolean(), ValueType.number()
 TIERS = ValueType.enum("大众", "潜力", "高净值")
@@ -183,3 +184,15 @@ def test_unknown_tag_lists_no_fields() -> None:
     error = _error("has_tag('nope')", known_tags={})
     assert isinstance(error, UnknownAttribute)
     assert error.expected == "the key of a defined tag"
+
+
+def test_enum_tags_compare_by_the_order_of_their_values() -> None:
+    rule = check_rule("tag('tier') >= '潜力'", value_type=BOOLEAN, known_tags={"tier": TIERS})
+    assert render(rule.expr) == "tag('tier') >= '潜力'"
+    error = _error("tag('tier') > '富'", known_tags={"tier": TIERS})
+    assert (error.code, error.column) == ("RULE_TYPE", 15)
+    assert _error("city >= 'a'").expected == "'=' or '!='"
+    other = {"tier": TIERS, "size": ValueType.enum("S", "M", "L")}
+    assert _error("tag('tier') < tag('size')", known_tags=other).expected == "'=' or '!='"
+    same = check_rule("tag('tier') <= tag('tier')", value_type=BOOLEAN, known_tags=other)
+    assert same.dependencies == {"tier"}
