@@ -40,7 +40,9 @@ The contract between the rule language and the engine::
 - ``ntile``/``percent_rank`` are windows over every (non-merged) customer with a
   non-null argument: ``feature_query`` computes them before it restricts the
   rows to ``customer_ids``, so an incremental run gets the same buckets as a
-  full one (at the cost of a full feature pass for such rules).
+  full one, at the cost of computing the windows' inputs for every customer.
+  ``CompiledRule.ranks_all_customers`` says so; an engine keeping dirty runs
+  within seconds leaves such tags to full (daily) runs.
 
 Every literal of a rule is a bound parameter; no rule text reaches SQL.
 """
@@ -67,6 +69,11 @@ class CompiledRule:
     rule: TypedRule
     aggregates: tuple[typed.Spec, ...]
     attributes: frozenset[str]  # customer fields ``value``/``evidence`` read from the row
+
+    @property
+    def ranks_all_customers(self) -> bool:
+        """Whether the rule uses ``ntile``/``percent_rank`` (see the module docstring)."""
+        return any(isinstance(s, typed.Window) for s in self.aggregates)
 
     def value(self, features: FeatureColumns) -> ColumnElement[Any]:
         return as_tag_value(self.rule.expr, to_sql(self.rule.expr, features))

@@ -177,3 +177,9 @@ async def test_the_largest_accepted_rules_compile_and_run(session: AsyncSession)
     assert rows[facts[0].id] == (True, True)
     assert rows[facts[1].id] == (True, None)
     assert rows[facts[2].id] == (None, True)  # aum = 0 is among the 600 alternatives
+
+
+def test_rules_with_windows_say_they_rank_all_customers() -> None:
+    ranked, plain = _compiled("ntile(5, aum) = 5", "aum > 1")
+    assert ranked.ranks_all_customers
+    assert not plain.ranks_all_customers
