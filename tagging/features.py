@@ -116,8 +116,7 @@ def feature_query(
         # ranks need everyone's window inputs only; the rest is for the given customers
         main = _features(plain, fields, as_of, customer_ids, tag_values).subquery("features")
         population = _features(inputs, read, as_of, None, tag_values).subquery("population")
-    env = _FeatureEnv({n: population.c[n] for n in read}, {})
-    env.by_name = {s.name: population.c[s.name] for s in inputs}
+    env = _FeatureEnv({n: population.c[n] for n in read}, {s: population.c[s.name] for s in inputs})
     ranks = select(
         population.c.customer_id,
         *(_window(w, population, env).label(w.name) for w in windows),
@@ -208,11 +207,12 @@ def _typed_text(column: ColumnElement[Any], tag: typed.TagValue) -> ColumnElemen
 
 
 class _FeatureEnv:
+    """Customer fields and already-built spec columns, for specs built from others."""
+
     def __init__(
         self, attrs: dict[str, ColumnElement[Any]], specs: dict[typed.Spec, ColumnElement[Any]]
     ) -> None:
         self.attrs, self.specs = attrs, specs
-        self.by_name: dict[str, ColumnElement[Any]] = {}
 
     def attr(self, name: str) -> ColumnElement[Any]:
         return self.attrs[name]
@@ -221,7 +221,7 @@ class _FeatureEnv:
         raise TypeError(name)
 
     def feature(self, spec: typed.Spec) -> ColumnElement[Any]:
-        return self.by_name[spec.name] if self.by_name else self.specs[spec]
+        return self.specs[spec]
 
 
 def _derived(
