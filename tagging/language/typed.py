@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from tagging.language.types import BOOLEAN, ValueType
 
@@ -123,8 +124,7 @@ class Spec:
     @property
     def name(self) -> str:
         """A stable column name: equal specs, equal names, across processes."""
-        digest = hashlib.sha1(repr(self).encode(), usedforsecurity=False).hexdigest()[:12]
-        return f"{self._prefix()}_{digest}"
+        return _name(self)
 
     def _prefix(self) -> str:
         return re.sub(r"[^a-z0-9]+", "_", type(self).__name__.lower())
@@ -179,6 +179,13 @@ class Window(Spec):
     func: str
     buckets: int
     arg: Expr
+
+
+@lru_cache(maxsize=65_536)
+def _name(spec: Spec) -> str:
+    # keyed on the spec's value (specs are frozen), computed once per distinct spec
+    digest = hashlib.sha1(repr(spec).encode(), usedforsecurity=False).hexdigest()[:12]
+    return f"{spec._prefix()}_{digest}"
 
 
 def has_tag(key: str, value_type: ValueType) -> Expr:
