@@ -25,6 +25,7 @@ MAX_DEPTH = 40
 MAX_NUMBER_DIGITS = 20
 MAX_STRING_CHARS = 500
 MAX_WINDOW_DAYS = 36_600
+CACHED_CHARS = 1_000
 
 _SCALE = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 _OPS = {"==": "=", "<>": "!=", "≠": "!=", "≤": "<=", "≥": ">="}
@@ -52,7 +53,22 @@ def _lark() -> Lark:
 
 
 def parse(text: str) -> ast.Node:
-    """The ``ast`` of a rule, or a ``RuleError`` saying where and why not."""
+    """The ``ast`` of a rule, or a ``RuleError`` saying where and why not.
+
+    Rules of ordinary length are cached by text (trees are immutable): every
+    run re-checks its tags' rules, and parsing is most of that work. Long ones
+    are not, so the cache stays small whatever callers send (errors are never
+    cached).
+    """
+    return _parse_cached(text) if len(text) <= CACHED_CHARS else _parse(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(text: str) -> ast.Node:
+    return _parse(text)
+
+
+def _parse(text: str) -> ast.Node:
     if len(text) > MAX_CHARS:
         raise RuleTooComplex(
             f"the rule has {len(text):,} characters; at most {MAX_CHARS:,} are allowed",
