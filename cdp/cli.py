@@ -7,6 +7,7 @@ this module only assembles them.
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,8 @@ from cdp.runtime import open_database, run_command
 from cdp.seed.commands import seed, seed_sources
 from policies.audit.commands import audit_app
 from policies.commands import check as policy_check
-from tagging.commands import tags_app
+from tagging.commands import load_library, run_tags_once, tags_app
+from tagging.worker import full_run_due
 
 app = typer.Typer(
     help="cdp: customer-data platform for wealth-management firms.",
@@ -142,6 +144,10 @@ def demo(
                 await seed_database(db, customers=customers, seed=seed_value)
                 async with db.read_session() as session:
                     samples = await CustomerRepository(session).sample_customer_nos(3)
+            await load_library(db, "demo")
+            if await full_run_due(db, datetime.now(UTC)):
+                console.print("computing the tag library for every customer …")
+                await run_tags_once(db)
         return samples, key
 
     samples, key = run_command(prepare())

@@ -49,25 +49,36 @@ def _render_run(report: RunReport) -> None:
     console.print(f"  {stages}", highlight=False)
 
 
+def _bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description:>9}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+async def run_tags_once(db: Database, keys: list[str] | None = None) -> RunReport:
+    """A full run with a progress bar, then its summary."""
+    with _bar() as bar:
+        report = await run_tags(db, keys=keys or None, progress=_progress_bar(bar))
+    _render_run(report)
+    return report
+
+
 async def _run(full: bool, dirty: bool, keys: list[str]) -> None:
     if full and dirty:
         raise InvalidInput("choose --full or --dirty, not both")
     if dirty and keys:
         raise InvalidInput("--dirty recomputes every tag of the dirty customers; drop --tag")
     async with open_database() as db:
-        with Progress(
-            TextColumn("{task.description:>9}"),
-            BarColumn(),
-            TextColumn("{task.completed:,}/{task.total:,}"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            progress = _progress_bar(bar)
-            if dirty:
-                report = await run_dirty(db, progress=progress)
-            else:
-                report = await run_tags(db, keys=keys or None, progress=progress)
+        if not dirty:
+            await run_tags_once(db, keys)
+            return
+        with _bar() as bar:
+            report = await run_dirty(db, progress=_progress_bar(bar))
     _render_run(report)
 
 

@@ -151,9 +151,9 @@ async def materialise_features(
 async def create_staging(session: AsyncSession) -> FromClause:
     await session.execute(
         text(
-            f"CREATE TEMP TABLE {STAGING} (tag_id integer, customer_id bigint, value jsonb"
-            " NOT NULL, evidence jsonb NOT NULL, version integer NOT NULL,"
-            " PRIMARY KEY (tag_id, customer_id)) ON COMMIT DROP"
+            f"CREATE TEMP TABLE {STAGING} (tag_id integer NOT NULL, customer_id bigint NOT NULL,"
+            " value jsonb NOT NULL, evidence jsonb NOT NULL, version integer NOT NULL)"
+            " ON COMMIT DROP"
         )
     )
     return staging_table()
@@ -170,31 +170,46 @@ def staging_table() -> TableClause:
     )
 
 
-class RunFeatures(FeatureColumns):
-    """The materialised features, except that tags of this run are read from staging.
+def _run_features(
+    features: Features, batch: Sequence[PlannedTag], in_run: dict[str, int]
+) -> FeatureColumns:
+    """The features, except that tags of this run are read from staging.
 
     The feature table holds every tag's *stored* value; a tag of a later layer that
-    reads a tag of this run must see the new value, computed into staging by an
-    earlier layer (a correlated lookup by the staging table's primary key).
+    reads a tag of this run must see its new value, computed into staging by an
+    earlier layer: one pivot of staging per statement replaces those columns.
     """
-
-    def __init__(self, source: FromClause, in_run: dict[str, int]) -> None:
-        super().__init__(source)
-        self.in_run = in_run
-
-    def feature(self, spec: Any) -> ColumnElement[Any]:
-        if isinstance(spec, TagValueSpec) and spec.key in self.in_run:
-            staged = staging_table()
-            raw = (
-                select(staged.c.value.op("#>>")(_WHOLE))
-                .where(
-                    staged.c.tag_id == self.in_run[spec.key],
-                    staged.c.customer_id == self.customer_id,
-                )
-                .scalar_subquery()
-            )
-            return cast(raw, _column_type(spec))
-        return super().feature(spec)
+    reads = sorted(
+        {
+            spec
+            for tag in batch
+            for spec in tag.compiled.aggregates
+            if isinstance(spec, TagValueSpec) and spec.key in in_run
+        },
+        key=lambda s: s.name,
+    )
+    if not reads:
+        return FeatureColumns(features.table)
+    staged = staging_table()
+    as_text = staged.c.value.op("#>>")(_WHOLE)
+    pivot = (
+        select(
+            staged.c.customer_id,
+            *(
+                func.max(as_text).filter(staged.c.tag_id == in_run[s.key]).label(s.name)
+                for s in reads
+            ),
+        )
+        .where(staged.c.tag_id.in_(sorted({in_run[s.key] for s in reads})))
+        .group_by(staged.c.customer_id)
+        .subquery("run_tags")
+    )
+    f = features.table
+    replaced = {s.name for s in reads}
+    columns = [c for c in f.c if c.name not in replaced]
+    columns += [cast(pivot.c[s.name], _column_type(s)).label(s.name) for s in reads]
+    joined = f.outerjoin(pivot, pivot.c.customer_id == f.c.customer_id)
+    return FeatureColumns(select(*columns).select_from(joined).subquery("features"))
 
 
 def stored_tag_values() -> FromClause:
@@ -227,7 +242,7 @@ def batch_statement(
     features: Features, batch: Sequence[PlannedTag], in_run: dict[str, int]
 ) -> Executable:
     """INSERT the batch's values (and evidence, where the customer has the tag) to staging."""
-    f = RunFeatures(features.table, in_run)
+    f = _run_features(features, batch, in_run)
     rows = [
         (literal(tag.id), literal(tag.version), func.to_jsonb(tag.compiled.value(f)))
         for tag in batch
@@ -277,3 +292,6 @@ async def evaluate_layers(
             began = time.perf_counter()
             await session.execute(batch_statement(features, batch, in_run))
             on_batch(batch, time.perf_counter() - began)
+        # Temporary tables get no statistics by themselves; the next layer's pivot
+        # and the diff are planned on these.
+        await session.execute(text(f"ANALYZE {STAGING}"))

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from cdp.db.engine import AsyncWriteSession, Database
 from cdp.db.models import (
@@ -211,3 +211,6 @@ async def test_writes_mark_customers_dirty(session: AsyncWriteSession, db: Datab
     # Deleting a customer cascades to rows whose triggers must not mark the gone customer.
     await session.execute(delete(Customer).where(Customer.id == a.id))
     assert await dirty_count(session) == 0
+    for table in (TagValue, TagEvent):
+        left = select(func.count()).select_from(table).where(table.customer_id == a.id)
+        assert await session.scalar(left) == 0

@@ -111,29 +111,6 @@ def upgrade() -> None:
         sa.Column("set_by", sa.String(length=100), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=_now(), nullable=False),
         _check("source", ("rule", "manual", "import"), "ck_tag_value_source_valid"),
-        sa.ForeignKeyConstraint(
-            ["tag_id"],
-            ["tag_definition.id"],
-            name=op.f("fk_tag_value_tag_id_tag_definition"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["customer_id"],
-            ["customer.id"],
-            name=op.f("fk_tag_value_customer_id_customer"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["run_id"],
-            ["tag_run.id"],
-            name=op.f("fk_tag_value_run_id_tag_run"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tag_id", "version"],
-            ["tag_version.tag_id", "tag_version.version"],
-            name=op.f("fk_tag_value_tag_id_tag_version"),
-        ),
         sa.PrimaryKeyConstraint("tag_id", "customer_id", name=op.f("pk_tag_value")),
     )
     op.create_index("ix_tag_value_customer_id", "tag_value", ["customer_id"], unique=False)
@@ -150,24 +127,6 @@ def upgrade() -> None:
         sa.Column("actor", sa.String(length=100), nullable=True),
         sa.Column("occurred_at", sa.DateTime(timezone=True), server_default=_now(), nullable=False),
         _check("kind", ("entered", "left", "changed"), "ck_tag_event_kind_valid"),
-        sa.ForeignKeyConstraint(
-            ["tag_id"],
-            ["tag_definition.id"],
-            name=op.f("fk_tag_event_tag_id_tag_definition"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["customer_id"],
-            ["customer.id"],
-            name=op.f("fk_tag_event_customer_id_customer"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["run_id"],
-            ["tag_run.id"],
-            name=op.f("fk_tag_event_run_id_tag_run"),
-            ondelete="SET NULL",
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tag_event")),
     )
     op.create_index(
@@ -178,16 +137,36 @@ def upgrade() -> None:
         "tag_dirty_customer",
         sa.Column("customer_id", sa.BigInteger(), nullable=False),
         sa.Column("marked_at", sa.DateTime(timezone=True), server_default=_now(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["customer_id"],
-            ["customer.id"],
-            name=op.f("fk_tag_dirty_customer_customer_id_customer"),
-            ondelete="CASCADE",
-        ),
         sa.PrimaryKeyConstraint("customer_id", name=op.f("pk_tag_dirty_customer")),
     )
 
     _dirty_triggers()
+    _forget_triggers()
+
+
+def _forget_triggers() -> None:
+    """Deleting a customer or a definition deletes its tag rows (no per-row FKs)."""
+    for table, column, targets in (
+        ("customer", "customer_id", ("tag_value", "tag_event", "tag_dirty_customer")),
+        ("tag_definition", "tag_id", ("tag_value", "tag_event")),
+    ):
+        deletes = "\n".join(
+            f"DELETE FROM {t} WHERE {column} IN (SELECT id FROM gone);" for t in targets
+        )
+        op.execute(
+            f"""
+            CREATE FUNCTION tag_forget_{table}() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                {deletes}
+                RETURN NULL;
+            END $$
+            """
+        )
+        op.execute(
+            f"CREATE TRIGGER tag_forget AFTER DELETE ON {table}"
+            f" REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION tag_forget_{table}()"
+        )
 
 
 # Tables whose rows feed tag features, and the column naming the customer(s) a row
@@ -233,6 +212,9 @@ def _dirty_triggers() -> None:
 
 
 def downgrade() -> None:
+    for table in ("customer", "tag_definition"):
+        op.execute(f"DROP TRIGGER IF EXISTS tag_forget ON {table}")
+        op.execute(f"DROP FUNCTION IF EXISTS tag_forget_{table}()")
     for table in _DIRTY_SOURCES:
         for event in _EVENTS:
             op.execute(f'DROP TRIGGER IF EXISTS tag_dirty_{event} ON "{table}"')
