@@ -162,3 +162,11 @@ def test_injection_attempts_are_rule_errors(text: str) -> None:
     with pytest.raises(RuleError) as caught:
         check_rule(text, value_type=BOOLEAN)
     assert caught.value.code in {"RULE_SYNTAX", "UNKNOWN_ATTRIBUTE", "RULE_TYPE"}
+
+
+def test_ordinary_rules_are_parsed_once_per_text() -> None:
+    short = "aum > 1 and city = '上海市'"
+    assert parse(short) is parse(short)
+    long = " or ".join(f"aum > {n}" for n in range(200))
+    assert parse(long) == parse(long)
+    assert parse(long) is not parse(long)  # long rules are not kept
