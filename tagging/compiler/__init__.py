@@ -28,6 +28,8 @@ The contract between the rule language and the engine::
 - ``CompiledRule.attributes``: the customer fields the rule reads from the
   feature row; passing their union as ``attributes`` keeps the row narrow
   (by default it carries every customer field of the catalogue).
+- ``CompiledRule.time_relative``: the value can change with the date alone
+  (``age``, ``within``, ``days_since``…): refresh such tags daily.
 - ``CompiledRule.value(features)``: the tag's value; NULL means the customer does
   not have the tag. Boolean tags give TRUE or NULL, enum tags a text, number tags
   a number.
@@ -75,6 +77,12 @@ class CompiledRule:
         """Whether the rule uses ``ntile``/``percent_rank`` (see the module docstring)."""
         return any(isinstance(s, typed.Window) for s in self.aggregates)
 
+    @property
+    def time_relative(self) -> bool:
+        """Whether the value can change with the date alone (``age``, ``within``,
+        ``days_since``…), so the tag needs a daily refresh even when nothing changed."""
+        return any(_dated(s) for s in self.aggregates)
+
     def value(self, features: FeatureColumns) -> ColumnElement[Any]:
         return as_tag_value(self.rule.expr, to_sql(self.rule.expr, features))
 
@@ -89,6 +97,22 @@ class CompiledRule:
         if branch is not None:
             out["branch"] = _branch(branch, features)
         return list(out.items())
+
+
+_DATED = frozenset({"age", "days_since_last_transaction", "risk_assessment_expired"})
+
+
+def _dated(spec: typed.Spec) -> bool:
+    if isinstance(spec, typed.DaysSince):
+        return True
+    if isinstance(spec, typed.Computed):
+        return spec.attribute in _DATED
+    if isinstance(spec, typed.Aggregate):
+        row_fields = (n for e in (spec.where, spec.measure) if e for n in nodes(e))
+        return spec.within_days is not None or any(
+            isinstance(n, typed.RowField) and n.name == "days_to_maturity" for n in row_fields
+        )
+    return False
 
 
 def compile_rule(rule: TypedRule) -> CompiledRule:

@@ -183,3 +183,20 @@ def test_rules_with_windows_say_they_rank_all_customers() -> None:
     ranked, plain = _compiled("ntile(5, aum) = 5", "aum > 1")
     assert ranked.ranks_all_customers
     assert not plain.ranks_all_customers
+
+
+def test_rules_that_change_with_the_date_alone_say_so() -> None:
+    dated = _compiled(
+        "age >= 65",
+        "count(transactions within 90d) > 1",
+        "days_since(onboarded_at) < 30",
+        "exists(holdings where days_to_maturity < 30)",
+        "days_since_last_transaction > 180",
+        "risk_assessment_expired",
+        "ntile(3, count(interactions within 30d)) = 3",
+    )
+    undated = _compiled(
+        "aum > 1", "count(transactions where kind = 'fee') > 1", "household.aum > 1", "city = 'x'"
+    )
+    assert [r.time_relative for r in dated] == [True] * 7
+    assert [r.time_relative for r in undated] == [False] * 4
