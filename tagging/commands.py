@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,6 +19,7 @@ from tagging.engine import RunReport, run_dirty, run_tags
 from tagging.engine.runs import recent_runs
 from tagging.library import install_library
 from tagging.stats import coverage
+from tagging.store import import_values
 
 console = Console()
 tags_app = typer.Typer(help="Tags: load the library, run rules, list tags and runs.")
@@ -173,3 +175,21 @@ def runs(
 ) -> None:
     """Recent runs with their status, duration and changes."""
     run_command(_runs(limit))
+
+
+async def _import(path: Path, key: str, actor: str) -> None:
+    if not path.is_file():
+        raise InvalidInput(f"no such file: {path}")
+    async with open_database() as db, db.write_session() as session:
+        changed, rows = await import_values(session, path, key, actor=actor)
+    console.print(f"{key}: {rows:,} rows read, {changed:,} values changed", highlight=False)
+
+
+@tags_app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="CSV with a header: customer_no,value.")],
+    tag: Annotated[str, typer.Option("--tag", help="The manual tag to set.")],
+    actor: Annotated[str, typer.Option("--actor", help="Recorded as who set them.")] = "import",
+) -> None:
+    """Set a manual tag's values from a file (an empty value removes one)."""
+    run_command(_import(path, tag, actor))

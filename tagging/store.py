@@ -9,9 +9,11 @@ by the events' indexes).
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, select
@@ -243,3 +245,36 @@ async def set_manual_values(
         )
     await session.flush()
     return changed
+
+
+MAX_IMPORT_ROWS = 1_000_000
+
+
+async def import_values(
+    session: AsyncSession, path: Path, tag_key: str, *, actor: str
+) -> tuple[int, int]:
+    """Set a manual tag from a CSV file (``customer_no,value``); returns (changed, rows).
+
+    An empty value removes the customer's value. Unknown customer numbers are
+    refused by number before anything is written.
+    """
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or {"customer_no", "value"} - set(reader.fieldnames):
+            raise InvalidInput(f"{path.name}: the header must name customer_no and value")
+        rows = [(r["customer_no"].strip(), (r["value"] or "").strip()) for r in reader]
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise InvalidInput(f"{path.name}: at most {MAX_IMPORT_ROWS:,} rows")
+    numbers = {no for no, _ in rows}
+    found = dict(
+        (no, cid)
+        for no, cid in await session.execute(
+            select(Customer.customer_no, Customer.id).where(Customer.customer_no.in_(numbers))
+        )
+    )
+    unknown = sorted(numbers - set(found))
+    if unknown:
+        raise NotFound(f"{path.name}: unknown customers {', '.join(unknown[:10])}")
+    values = [(found[no], value or None) for no, value in rows]
+    changed = await set_manual_values(session, tag_key, values, actor=actor, source="import")
+    return changed, len(rows)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
 
 from cdp.db.engine import AsyncWriteSession, Database
-from cdp.db.models import Holding, TagEvent
+from cdp.db.models import Holding, TagEvent, TagValue
 from cdp.errors import Conflict, InvalidInput, NotFound
-from tagging.definitions import TagSpec, create_tag, publish_tag
+from tagging.definitions import TagSpec, create_tag, get_tag, publish_tag
 from tagging.engine import run_tags
 from tagging.store import (
     customer_tags,
     entered_between,
+    import_values,
     set_manual_values,
     tags_as_of,
     timeline,
@@ -103,3 +105,35 @@ async def test_rule_tags_cannot_be_set_by_hand(session: AsyncWriteSession) -> No
     customer = await profiled_customer(session)
     with pytest.raises(Conflict, match="computed by its rule"):
         await set_manual_values(session, "hnw", [(customer.id, True)], actor="x")
+
+
+async def test_import_sets_manual_values_from_a_file(
+    session: AsyncWriteSession, tmp_path: Path
+) -> None:
+    spec = TagSpec(
+        key="event_guest",
+        name_zh="活动嘉宾",
+        name_en="Event guest",
+        category="manual",
+        kind="manual",
+    )
+    await create_tag(session, spec, actor="alice")
+    await publish_tag(session, "event_guest")
+    a = await profiled_customer(session)
+    b = await profiled_customer(session)
+    good = tmp_path / "guests.csv"
+    good.write_text(f"customer_no,value\n{a.customer_no},true\n{b.customer_no},\n", "utf-8")
+
+    assert await import_values(session, good, "event_guest", actor="ops") == (1, 2)
+    row = await session.get(TagValue, ((await get_tag(session, "event_guest")).id, a.id))
+    assert row is not None
+    assert (row.value, row.source, row.set_by) == (True, "import", "ops")
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("customer_no,value\nNOPE,true\n", "utf-8")
+    with pytest.raises(NotFound, match="NOPE"):
+        await import_values(session, bad, "event_guest", actor="ops")
+    headless = tmp_path / "headless.csv"
+    headless.write_text("who,what\n", "utf-8")
+    with pytest.raises(InvalidInput, match="header"):
+        await import_values(session, headless, "event_guest", actor="ops")
