@@ -54,6 +54,7 @@ bench: $(VENV)/.installed-dev  ## benchmarks; each prints a table with its basel
 	$(BIN)/python bench/bench_identity.py
 	$(BIN)/python bench/bench_audit.py
 	$(BIN)/python bench/bench_permissions.py
+	$(BIN)/python bench/bench_tags.py
 
 # The customer-360 list under load next to PostGraphile and a one-statement ceiling;
 # its Node peers (bench/peers) are reinstalled only when their lock file changes.
