@@ -52,8 +52,10 @@ from cdp.db.models import Consent, TagDefinition, TagValue
 from tagging.compiler import FeatureColumns
 from tagging.engine.plan import PlannedTag
 from tagging.features import feature_query
+from tagging.language.typed import Attr
 from tagging.language.typed import TagValue as TagValueSpec
 from tagging.language.types import Kind
+from tagging.language.walk import nodes
 
 FEATURES = "tag_features"
 STAGING = "tag_staging"
@@ -132,6 +134,7 @@ async def materialise_features(
     customer_ids: Select[Any] | None,
 ) -> Features:
     """Compute every aggregate the run's tags need, once, for profiled customers."""
+    tags = list(tags)
     specs = {spec for tag in tags for spec in tag.compiled.aggregates}
     query = feature_query(
         sorted(specs, key=lambda s: s.name),
@@ -139,12 +142,19 @@ async def materialise_features(
         customer_ids=customer_ids,
         tag_values=stored_tag_values(),
     ).subquery("f")
-    allowed = select(query).where(profiling_allowed(query.c.customer_id))
-    await session.execute(CreateTempTableAs(FEATURES, allowed))
-    await session.execute(text(f"CREATE UNIQUE INDEX ON {FEATURES} (customer_id)"))
+    # Only the columns the rules read: the feature query also carries every customer
+    # field, and copying unread ones (an encrypted ID number…) costs for nothing.
+    attrs = {n.name for t in tags for n in nodes(t.compiled.rule.expr) if isinstance(n, Attr)}
+    wanted = {"customer_id", *attrs, *(s.name for s in specs)}
+    kept = [c for c in query.c if c.name in wanted]
+    allowed = select(*kept).where(profiling_allowed(query.c.customer_id))
+    result = await session.execute(CreateTempTableAs(FEATURES, allowed))
+    rows = getattr(result, "rowcount", -1)
+    if rows is None or rows < 0:
+        rows = await session.scalar(text(f"SELECT count(*) FROM {FEATURES}")) or 0
+    # Temporary tables get no statistics by themselves; later layers join on it.
     await session.execute(text(f"ANALYZE {FEATURES}"))
-    rows = await session.scalar(text(f"SELECT count(*) FROM {FEATURES}")) or 0
-    cols = [column(c.name, c.type) for c in query.c]
+    cols = [column(c.name, c.type) for c in kept]
     return Features(table(FEATURES, *cols), int(rows))
 
 
