@@ -88,7 +88,7 @@ async def _work(
     elif not keys:
         # A full run of every tag covers every mark made before it started.
         await session.execute(text("DELETE FROM tag_dirty_customer"))
-    layered = await plan_run(session, keys)
+    layered = await plan_run(session, keys, incremental=report.kind == "dirty")
     tags = [tag for layer in layered for tag in layer]
     stage("plan")
     await evaluate.drop_temp_tables(session)

@@ -20,6 +20,7 @@ from cdp.errors import Conflict, NotFound
 from tagging.compiler import CompiledRule, compile_rule
 from tagging.definitions import value_kind
 from tagging.language import check_rule
+from tagging.language.typed import Window
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,16 @@ async def active_rule_tags(
 
 
 async def plan_run(
-    session: AsyncSession, keys: Sequence[str] | None = None
+    session: AsyncSession, keys: Sequence[str] | None = None, *, incremental: bool = False
 ) -> list[list[PlannedTag]]:
-    """The run's tags, compiled, grouped in dependency layers."""
+    """The run's tags, compiled, grouped in dependency layers.
+
+    ``incremental`` leaves out tags ranked over the whole book (``ntile``,
+    ``percent_rank``): one customer's change moves other customers' ranks, so
+    recomputing only the changed customers would be wrong, and ranking means a
+    pass over every customer. They follow in full runs (the daily one); tags that
+    read them read their stored values.
+    """
     chosen = await active_rule_tags(session, keys)
     known = {
         d.key: value_kind(d)
@@ -72,13 +80,16 @@ async def plan_run(
     for d in chosen:
         assert d.rule is not None
         typed = check_rule(d.rule, value_type=value_kind(d), known_tags=known)
+        compiled = compile_rule(typed)
+        if incremental and any(isinstance(a, Window) for a in compiled.aggregates):
+            continue
         planned[d.key] = PlannedTag(
             id=d.id,
             key=d.key,
             version=d.version,
             value_type=d.value_type,
             dependencies=tuple(sorted(set(typed.dependencies))),
-            compiled=compile_rule(typed),
+            compiled=compiled,
         )
     return layers(planned)
 

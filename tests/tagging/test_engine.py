@@ -214,3 +214,27 @@ async def test_writes_mark_customers_dirty(session: AsyncWriteSession, db: Datab
     for table in (TagValue, TagEvent):
         left = select(func.count()).select_from(table).where(table.customer_id == a.id)
         assert await session.scalar(left) == 0
+
+
+async def test_dirty_runs_leave_ranked_tags_to_full_runs(
+    session: AsyncWriteSession, db: Database
+) -> None:
+    await active_tag(session, "half", "ntile(2, aum)", value_type="number")
+    await active_tag(session, "top_half", "tag('half') = 2 and aum > 0")
+    low = await profiled_customer(session, aum=1)
+    high = await profiled_customer(session, aum=100)
+    await run_tags(db)
+    assert await values_of(session, "half") == {low.id: 1, high.id: 2}
+    await session.execute(
+        update(Holding).where(Holding.customer_id == low.id).values(market_value=1000)
+    )
+
+    report = await run_dirty(db)
+
+    assert set(report.tags) == {"top_half"}
+    # Ranks stay as the last full run left them; the reader reads the stored rank.
+    assert await values_of(session, "half") == {low.id: 1, high.id: 2}
+    assert await values_of(session, "top_half") == {high.id: True}
+    await run_tags(db)
+    assert await values_of(session, "half") == {low.id: 2, high.id: 1}
+    assert await values_of(session, "top_half") == {low.id: True}
