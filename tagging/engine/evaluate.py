@@ -140,7 +140,7 @@ async def materialise_features(
         sorted(specs, key=lambda s: s.name),
         as_of=as_of,
         customer_ids=customer_ids,
-        tag_values=stored_tag_values(),
+        tag_values=stored_tag_values(customer_ids),
     ).subquery("f")
     # Only the columns the rules read: the feature query also carries every customer
     # field, and copying unread ones (an encrypted ID number…) costs for nothing.
@@ -222,17 +222,16 @@ def _run_features(
     return FeatureColumns(select(*columns).select_from(joined).subquery("features"))
 
 
-def stored_tag_values() -> FromClause:
+def stored_tag_values(customer_ids: Select[Any] | None = None) -> FromClause:
     """Current values as ``feature_query`` reads other tags: (customer_id, tag_key, text)."""
-    return (
-        select(
-            TagValue.customer_id,
-            TagDefinition.key.label("tag_key"),
-            TagValue.value.op("#>>")(_WHOLE).label("value"),
-        )
-        .join(TagDefinition, TagDefinition.id == TagValue.tag_id)
-        .subquery("stored_tag_values")
-    )
+    stmt = select(
+        TagValue.customer_id,
+        TagDefinition.key.label("tag_key"),
+        TagValue.value.op("#>>")(_WHOLE).label("value"),
+    ).join(TagDefinition, TagDefinition.id == TagValue.tag_id)
+    if customer_ids is not None:
+        stmt = stmt.where(TagValue.customer_id.in_(customer_ids))
+    return stmt.subquery("stored_tag_values")
 
 
 def _tag_id(key: str) -> ColumnElement[int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +20,7 @@ from cdp.db.models import TagDefinition
 from cdp.errors import Conflict, NotFound
 from tagging.compiler import CompiledRule, compile_rule
 from tagging.definitions import value_kind
-from tagging.language import check_rule
+from tagging.language import TypedRule, ValueType, check_rule
 from tagging.language.typed import Window
 
 
@@ -79,8 +80,7 @@ async def plan_run(
     planned: dict[str, PlannedTag] = {}
     for d in chosen:
         assert d.rule is not None
-        typed = check_rule(d.rule, value_type=value_kind(d), known_tags=known)
-        compiled = compile_rule(typed)
+        typed, compiled = _compile(d, known)
         if incremental and any(isinstance(a, Window) for a in compiled.aggregates):
             continue
         planned[d.key] = PlannedTag(
@@ -92,6 +92,25 @@ async def plan_run(
             compiled=compiled,
         )
     return layers(planned)
+
+
+# Compiled rules by (tag, version, rule, the tags it may read): a server process's
+# worker compiles each rule once, not on every dirty run. Bounded by clearing.
+_COMPILED: dict[tuple[Any, ...], tuple[TypedRule, CompiledRule]] = {}
+_COMPILED_MAX = 10_000
+
+
+def _compile(d: TagDefinition, known: dict[str, ValueType]) -> tuple[TypedRule, CompiledRule]:
+    assert d.rule is not None
+    reads = tuple(sorted((k, known[k]) for k in d.dependencies if k in known))
+    key = (d.id, d.version, d.rule, d.value_type, tuple(d.enum_values), reads)
+    cached = _COMPILED.get(key)
+    if cached is None:
+        typed = check_rule(d.rule, value_type=value_kind(d), known_tags=known)
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        cached = _COMPILED[key] = (typed, compile_rule(typed))
+    return cached
 
 
 def layers(planned: dict[str, PlannedTag]) -> list[list[PlannedTag]]:
