@@ -136,15 +136,16 @@ async def materialise_features(
     """Compute every aggregate the run's tags need, once, for profiled customers."""
     tags = list(tags)
     specs = {spec for tag in tags for spec in tag.compiled.aggregates}
+    # Only the columns the rules read: copying unread customer fields (an encrypted
+    # ID number…) into the feature table costs for nothing.
+    attrs = {n.name for t in tags for n in nodes(t.compiled.rule.expr) if isinstance(n, Attr)}
     query = feature_query(
         sorted(specs, key=lambda s: s.name),
         as_of=as_of,
         customer_ids=customer_ids,
         tag_values=stored_tag_values(customer_ids),
+        attributes=sorted(attrs),
     ).subquery("f")
-    # Only the columns the rules read: the feature query also carries every customer
-    # field, and copying unread ones (an encrypted ID number…) costs for nothing.
-    attrs = {n.name for t in tags for n in nodes(t.compiled.rule.expr) if isinstance(n, Attr)}
     wanted = {"customer_id", *attrs, *(s.name for s in specs)}
     kept = [c for c in query.c if c.name in wanted]
     allowed = select(*kept).where(profiling_allowed(query.c.customer_id))

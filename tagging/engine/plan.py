@@ -21,7 +21,6 @@ from cdp.errors import Conflict, NotFound
 from tagging.compiler import CompiledRule, compile_rule
 from tagging.definitions import value_kind
 from tagging.language import TypedRule, ValueType, check_rule
-from tagging.language.typed import Window
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ async def plan_run(
     for d in chosen:
         assert d.rule is not None
         typed, compiled = _compile(d, known)
-        if incremental and any(isinstance(a, Window) for a in compiled.aggregates):
+        if incremental and compiled.ranks_all_customers:
             continue
         planned[d.key] = PlannedTag(
             id=d.id,
