@@ -46,6 +46,7 @@ from schema import build_schema
 from schema.context import Context
 from schema.mutations.policy import policy_fields
 from schema.plan_policy import PlanPolicy, PolicyRules, schema_fields
+from tagging.worker import TagWorker
 
 # How long shutdown waits for the database to take the last audit entries; past it
 # they are logged at ERROR level in full instead (see ``AuditWriter.aclose``).
@@ -203,9 +204,17 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         writer = AuditWriter(Database(engine), flush_interval=settings.audit_flush_seconds)
         writer.start()
         app.state.audit_writer = writer
+        # Tags of changed customers follow within seconds. Only on a pool: a test's
+        # connection-bound database is not shared with a background loop.
+        tags = None
+        if settings.tag_worker_seconds > 0 and isinstance(db.bind, AsyncEngine):
+            tags = TagWorker(db, interval=settings.tag_worker_seconds)
+            tags.start()
         try:
             yield
         finally:
+            if tags is not None:
+                await tags.stop()
             await watcher.stop()
             # Requests have finished: write what they recorded before the pool goes.
             # Entries given up on were each logged in full, to be replayed from there.

@@ -7,6 +7,7 @@ this module only assembles them.
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ from cdp.seed.commands import seed, seed_sources
 from graph.commands import graph_app
 from policies.audit.commands import audit_app
 from policies.commands import check as policy_check
+from tagging.commands import load_library, run_tags_once, tags_app
+from tagging.worker import full_run_due
 
 app = typer.Typer(
     help="cdp: customer-data platform for wealth-management firms.",
@@ -45,6 +48,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(graph_app, name="graph")
+app.add_typer(tags_app, name="tags")
 app.command("seed", help="Fill an empty database with a deterministic demo data set.")(seed)
 app.command("seed-sources", help="Write two source-system files with planted duplicates.")(
     seed_sources
@@ -155,6 +159,10 @@ def demo(
                 await seed_database(db, customers=customers, seed=seed_value)
                 async with db.read_session() as session:
                     samples = await CustomerRepository(session).sample_customer_nos(3)
+            await load_library(db, "demo")
+            if await full_run_due(db, datetime.now(UTC)):
+                console.print("computing the tag library for every customer …")
+                await run_tags_once(db)
         return samples, key
 
     samples, key = run_command(prepare())

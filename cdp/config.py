@@ -80,6 +80,10 @@ class Settings(BaseSettings):
         default_factory=lambda: {"partner": RoleLimit(rate=5, burst=30)}
     )
 
+    # The tag worker of each server process: polls for dirty customers this often
+    # (seconds) and runs the daily full tag run; 0 turns it off.
+    tag_worker_seconds: float = Field(default=2.0, ge=0)
+
     # Identity resolution: the higher, the more a source's values are trusted when
     # two sources disagree. Unlisted sources get 0.
     source_trust: dict[str, int] = Field(default_factory=lambda: {"core_banking": 100, "crm": 50})

@@ -1,1 +1,4 @@
-"""Tag rule language and evaluation engine (see DESIGN.md)."""
+"""Tags: the rule language, the set-based engine, history and the default library.
+
+The rule language and its attribute catalogue are described in tagging/README.md.
+"""

@@ -41,6 +41,8 @@ def _test_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     os.environ["CDP_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
     os.environ["CDP_LOG_JSON"] = "false"
     os.environ["CDP_JWT_SECRET"] = TEST_JWT_SECRET
+    # Tests that want the background tag worker start one themselves.
+    os.environ["CDP_TAG_WORKER_SECONDS"] = "0"
     get_settings.cache_clear()
     get_cipher.cache_clear()
     yield

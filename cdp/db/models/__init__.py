@@ -10,6 +10,14 @@ from cdp.db.models.ingest import IdentityMerge, ImportRun, Quarantine, SourceRec
 from cdp.db.models.policy import PolicyRule
 from cdp.db.models.product import Holding, Product
 from cdp.db.models.security import ApiKey, AuditLog
+from cdp.db.models.tag import (
+    TagDefinition,
+    TagDirtyCustomer,
+    TagEvent,
+    TagRun,
+    TagValue,
+    TagVersion,
+)
 
 __all__ = [
     "Advisor",
@@ -31,5 +39,11 @@ __all__ = [
     "Quarantine",
     "Referral",
     "SourceRecord",
+    "TagDefinition",
+    "TagDirtyCustomer",
+    "TagEvent",
+    "TagRun",
+    "TagValue",
+    "TagVersion",
     "Transaction",
 ]

@@ -1,7 +1,7 @@
 """household members get updated_at; holdings and members are indexed on it
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-03 18:00:00.000000
 
 The knowledge graph is kept fresh by reading what changed since its snapshot's
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,46 @@
+"""The background worker: the daily full run, then changed customers within seconds."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+
+from cdp.db.engine import Database
+from tagging.worker import TagWorker
+from tests.factories import create_holding, create_product
+from tests.tagging.tagkit import active_tag, profiled_customer, values_of
+
+
+async def test_worker_runs_daily_then_follows_changes(
+    fresh_database: Callable[[], Awaitable[Database]],
+) -> None:
+    db = await fresh_database()
+    async with db.write_session() as session:
+        await active_tag(session, "hnw", "aum >= 6000000")
+        customer = await profiled_customer(session, aum=7_000_000)
+    worker = TagWorker(db, interval=0.05)
+
+    assert await worker.step() is not None  # no full run today yet: one now
+    assert await worker.step() is None  # nothing dirty, nothing due
+    async with db.read_session() as session:
+        assert await values_of(session, "hnw") == {customer.id: True}
+
+    worker.start()
+    try:
+        async with db.write_session() as session:
+            other = await profiled_customer(session)
+            product = await create_product(session)
+            await create_holding(session, other, product, market_value=Decimal(6_500_000))
+        began = time.monotonic()
+        while time.monotonic() - began < 10:
+            async with db.read_session() as session:
+                if other.id in await values_of(session, "hnw"):
+                    break
+            await asyncio.sleep(0.05)
+        assert time.monotonic() - began < 5
+    finally:
+        await worker.stop()
+    async with db.read_session() as session:
+        assert await values_of(session, "hnw") == {customer.id: True, other.id: True}
