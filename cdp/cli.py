@@ -125,10 +125,11 @@ def demo(
     """Migrate, seed a demo data set if the database is empty, and serve it."""
     from cdp.customers.repository import CustomerRepository
     from cdp.seed import seed_database
+    from cdp.seed.chunk import customer_no
 
     settings = get_settings()
 
-    async def prepare() -> tuple[list[str], str]:
+    async def prepare() -> tuple[str, list[str], str]:
         url = database_url(settings)
         await migrate.upgrade(url)
         async with open_database(settings) as db:
@@ -140,16 +141,30 @@ def demo(
                 await seed_database(db, customers=customers, seed=seed_value)
                 async with db.read_session() as session:
                     samples = await CustomerRepository(session).sample_customer_nos(3)
-        return samples, key
+            # The README's example customer is the first of every seeded data set;
+            # a database filled by `cdp import` instead shows one of its own.
+            first = customer_no(1)
+            async with db.read_session() as session:
+                found = await CustomerRepository(session).by_customer_no(first, aum=False)
+        example = first if found is not None or not samples else samples[0]
+        return example, [s for s in samples if s != example], key
 
-    samples, key = run_command(prepare())
+    example, others, key = run_command(prepare())
     url = f"http://{settings.host}:{port or settings.port}"
-    example = samples[0] if samples else "C0000000001"
-    for line in (
+    for line in demo_banner(url, key, example, others, settings.data_dir):
+        console.print(line, soft_wrap=True, highlight=False)
+    serve(host=None, port=port, workers=1)
+
+
+def demo_banner(
+    url: str, key: str, example: str, others: list[str], data_dir: Path
+) -> list[str]:
+    """What `cdp demo` prints: where to go, the key, and the README's first query."""
+    return [
         "[bold]cdp demo[/]",
         f"  GraphiQL   {url}/graphql",
         f"  health     {url}/healthz    readiness {url}/readyz    metrics {url}/metrics",
-        f"  admin key  {key}   (local demo only; saved in {settings.data_dir}/demo-admin.key)",
+        f"  admin key  {key}   (local demo only; saved in {data_dir}/demo-admin.key)",
         "  in GraphiQL, open Headers and paste:",
         f'    {{"Authorization": "Bearer {key}"}}',
         f'  with curl:  curl -H "Authorization: Bearer {key}" -H "Content-Type: application/json" '
@@ -157,12 +172,10 @@ def demo(
         "  then try in GraphiQL:",
         f'    {{ customer(customerNo: "{example}") {{ name age city riskLevelLabel tier aum',
         "        holdings { product { code name category riskRating } marketValue } } }",
-        f"  other large customers: {', '.join(samples[1:]) or '-'}",
+        f"  customers with the largest AUM: {', '.join(others) or '-'}",
         "  the same customer as another role sees it (masked name and phone, no ID number):",
         "    cdp keys create --name demo-marketer --role marketer   (then use that key)",
-    ):
-        console.print(line, soft_wrap=True, highlight=False)
-    serve(host=None, port=port, workers=1)
+    ]
 
 
 if __name__ == "__main__":
