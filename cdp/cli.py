@@ -156,9 +156,7 @@ def demo(
     serve(host=None, port=port, workers=1)
 
 
-def demo_banner(
-    url: str, key: str, example: str, others: list[str], data_dir: Path
-) -> list[str]:
+def demo_banner(url: str, key: str, example: str, others: list[str], data_dir: Path) -> list[str]:
     """What `cdp demo` prints: where to go, the key, and the README's first query."""
     return [
         "[bold]cdp demo[/]",

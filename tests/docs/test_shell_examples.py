@@ -146,7 +146,9 @@ async def _curl(words: list[str], url: str, token: str) -> None:
         await db.dispose()
     assert response.status_code == 200, f"{' '.join(words)}: {response.text}"
     answer = response.json()
-    assert "errors" not in answer and answer.get("data"), json.dumps(answer, ensure_ascii=False)
+    shown = json.dumps(answer, ensure_ascii=False)
+    assert "errors" not in answer, shown
+    assert answer.get("data"), shown
 
 
 def test_server_commands_are_listed_with_a_reason() -> None:
@@ -162,8 +164,12 @@ def test_server_commands_are_listed_with_a_reason() -> None:
         (
             """curl -H "Authorization: Bearer k" -H "Content-Type: application/json" \\
      -d '{"query": "{ __typename }"}' http://127.0.0.1:8000/graphql""",
-            ("POST", "/graphql", {"authorization": "Bearer k", "content-type": "application/json"},
-             '{"query": "{ __typename }"}'),
+            (
+                "POST",
+                "/graphql",
+                {"authorization": "Bearer k", "content-type": "application/json"},
+                '{"query": "{ __typename }"}',
+            ),
         ),
         ("curl http://127.0.0.1:8000/healthz", ("GET", "/healthz", {}, None)),
     ],
