@@ -1,1 +1,1 @@
-"""Knowledge graph of customers, households, products, advisors and referrals (see DESIGN.md)."""
+"""Knowledge graph of customers, households, products, advisors, referrals: docs/architecture.md."""

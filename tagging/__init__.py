@@ -1,1 +1,1 @@
-"""Tag rule language and evaluation engine (see DESIGN.md)."""
+"""Tag rule language and evaluation engine (its place among the parts: docs/architecture.md)."""
