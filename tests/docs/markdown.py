@@ -8,7 +8,6 @@ as they are) that say how to run it:
 - ``# as: marketer`` — the caller's role (admin otherwise); ``# as: advisor
   (advisor_id 12)`` adds the token's advisor id, ``# as: source_system (sources
   crm)`` the sources it may send as;
-- ``# purpose: claims_review`` — the ``X-Purpose`` header;
 - ``# expect: QUERY_TOO_COMPLEX`` — the error code the example is meant to show;
 - ``# covered by: tests/…`` — a mutating example run by that test instead.
 
@@ -26,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 _FENCE = re.compile(r"^```(\w*)\s*$")
-_MARKER = re.compile(r"^\s*#\s*(as|purpose|expect|covered by):\s*(.+?)\s*$", re.MULTILINE)
+_MARKER = re.compile(r"^\s*#\s*(as|expect|covered by):\s*(.+?)\s*$", re.MULTILINE)
 _ROLE = re.compile(r"^(\w+)(?:\s+\((advisor_id|sources)\s+([^)]+)\))?$")
 
 
