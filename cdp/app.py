@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
@@ -25,8 +27,9 @@ from strawberry.types import ExecutionResult
 from cdp.auth.authenticator import Authenticator
 from cdp.auth.ratelimit import RateLimiter
 from cdp.config import Settings, get_settings
-from cdp.db.engine import Database, create_engine, create_read_engine, database_url
+from cdp.db.engine import Database, api_database, database_url
 from cdp.errors import Unavailable
+from cdp.http import graphiql
 from cdp.http.auth import AuthMiddleware
 from cdp.http.graphql_view import GraphQLView
 from cdp.http.health import healthz, readyz
@@ -55,8 +58,13 @@ class _GraphQL(GraphQLView[Context]):
         schema = build_schema(settings)
         super().__init__(schema, graphql_ide=None if production else "graphiql")
         self.settings = settings
+        self.ide_page = None if production else graphiql.page()
         # The field rules of each role set, per policy version (see schema.plan_policy).
         self.rules = PolicyRules(schema_fields(schema._schema))
+
+    async def render_graphql_ide(self, request: Any) -> Response:
+        # Strawberry's page loads GraphiQL from a CDN; this one from cdp itself.
+        return HTMLResponse(self.ide_page or "")
 
     async def get_context(self, request: Any, response: Any) -> Context:
         principal: Principal = request.state.principal
@@ -140,17 +148,43 @@ class _SessionScope:
             await self.app(scope, receive, send)
 
 
+# What a browser app may send and read across origins.
+_CORS_HEADERS = ["authorization", "content-type", "accept", "x-purpose", "x-request-id"]
+_CORS_EXPOSED = ["x-request-id", "retry-after", "www-authenticate"]
+
+
+def _cors(settings: Settings) -> list[Middleware]:
+    """CORS for the configured origins, outermost: a browser's preflight carries no
+    credentials, so it is answered before authentication would refuse it."""
+    origins = settings.cors_origin_list
+    if not origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=_CORS_HEADERS,
+            expose_headers=_CORS_EXPOSED,
+            max_age=600,
+        )
+    ]
+
+
+def _ide_assets(settings: Settings) -> list[Mount]:
+    """GraphiQL's scripts and styles, wherever the page is served (not in production)."""
+    if settings.env == "production":
+        return []
+    return [Mount(graphiql.ASSETS_PATH, StaticFiles(directory=graphiql.STATIC_DIR), name="ide")]
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Starlette:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if database is None:
-            url = database_url(settings)
-            db = Database(create_engine(settings, url), create_read_engine(settings, url))
-        else:
-            db = database
+        db = api_database(settings, database_url(settings)) if database is None else database
         app.state.db = db
         # The policy this process enforces, kept current by the watcher (fails closed).
         # It reads committed rows through the engine's pool: refreshes run in the
@@ -188,9 +222,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            *_ide_assets(settings),
         ],
         # Outermost first: refusals still get a request id, a log line and metrics.
         middleware=[
+            *_cors(settings),
             Middleware(RequestContextMiddleware),
             Middleware(
                 AuthMiddleware,

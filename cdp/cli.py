@@ -13,13 +13,15 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from cdp.auth.commands import demo_key, keys_app
+from cdp.auth.commands import demo_key, keys_app, tokens_app
+from cdp.auth.mint import demo_secret, mint
 from cdp.config import get_settings
 from cdp.db import migrate
 from cdp.db.engine import database_url
 from cdp.http.workers import StartupError
 from cdp.http.workers import serve as serve_workers
-from cdp.ingest.commands import import_, merges_app
+from cdp.ingest.admin_commands import import_app, quarantine_app
+from cdp.ingest.commands import merges_app
 from cdp.logging import configure_logging
 from cdp.runtime import open_database, run_command
 from cdp.seed.commands import seed, seed_sources
@@ -39,12 +41,14 @@ policy_app.command("check")(policy_check)
 app.add_typer(policy_app, name="policy")
 app.add_typer(merges_app, name="merges")
 app.add_typer(keys_app, name="keys")
+app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.command("seed", help="Fill an empty database with a deterministic demo data set.")(seed)
 app.command("seed-sources", help="Write two source-system files with planted duplicates.")(
     seed_sources
 )
-app.command("import", help="Import a CSV or JSON Lines file from a source system.")(import_)
+app.add_typer(import_app, name="import")
+app.add_typer(quarantine_app, name="quarantine")
 
 console = Console()
 
@@ -123,11 +127,20 @@ def demo(
     port: int | None = typer.Option(None, help="Port (default from CDP_PORT)."),
 ) -> None:
     """Migrate, seed a demo data set if the database is empty, and serve it."""
+    from datetime import timedelta
+
     from cdp.customers.repository import CustomerRepository
     from cdp.seed import seed_database
     from cdp.seed.chunk import customer_no
 
     settings = get_settings()
+    if settings.jwt_secret is None or not settings.jwt_secret.get_secret_value():
+        # Front-end teams try the JWT path too: a development secret of this data
+        # directory, handed to the server (and its workers) through the environment.
+        os.environ["CDP_JWT_SECRET"] = demo_secret(Path(settings.data_dir))
+        get_settings.cache_clear()
+        settings = get_settings()
+    token = mint(settings, "demo-frontend", ["frontend"], ttl=timedelta(hours=12))
 
     async def prepare() -> tuple[str, list[str], str]:
         url = database_url(settings)
@@ -151,13 +164,15 @@ def demo(
 
     example, others, key = run_command(prepare())
     url = f"http://{settings.host}:{port or settings.port}"
-    for line in demo_banner(url, key, example, others, settings.data_dir):
+    for line in demo_banner(url, key, token, example, others, settings.data_dir):
         console.print(line, soft_wrap=True, highlight=False)
     serve(host=None, port=port, workers=1)
 
 
-def demo_banner(url: str, key: str, example: str, others: list[str], data_dir: Path) -> list[str]:
-    """What `cdp demo` prints: where to go, the key, and the README's first query."""
+def demo_banner(
+    url: str, key: str, token: str, example: str, others: list[str], data_dir: Path
+) -> list[str]:
+    """What `cdp demo` prints: where to go, the credentials, and the README's first query."""
     return [
         "[bold]cdp demo[/]",
         f"  GraphiQL   {url}/graphql",
@@ -173,6 +188,11 @@ def demo_banner(url: str, key: str, example: str, others: list[str], data_dir: P
         f"  customers with the largest AUM: {', '.join(others) or '-'}",
         "  the same customer as another role sees it (masked name and phone, no ID number):",
         "    cdp keys create --name demo-marketer --role marketer   (then use that key)",
+        "  a front-end JWT (role frontend, 12 hours), signed with the development secret in "
+        f"{data_dir}/jwt-secret.dev unless CDP_JWT_SECRET is set:",
+        f"    {token}",
+        "  more: cdp tokens create --sub NAME --role ROLE [--advisor ID] [--ttl 12h]; "
+        "a browser app on another origin needs CDP_CORS_ORIGINS=http://localhost:5173",
     ]
 
 

@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     # /metrics without credentials: unset means open when the server binds a
     # loopback address (a local scraper), closed otherwise.
     metrics_open: bool | None = None
+    # Browser origins allowed to call the API from another origin (CORS), comma-separated,
+    # e.g. ``https://app.example.com,http://localhost:5173``; empty: no CORS headers,
+    # so browsers keep the same-origin rule. ``*`` allows any origin (no cookies are
+    # used: credentials travel in the Authorization header).
+    cors_origins: str = ""
     # Per caller (API key or JWT subject), per process: a token bucket refilled at
     # rate_limit_rate requests a second, holding at most rate_limit_burst.
     rate_limit_enabled: bool = True
@@ -96,6 +101,15 @@ class Settings(BaseSettings):
     max_aliases: int = 20
     max_tokens: int = 2000
     max_cost: int = 25_000
+    # Input bounds, checked with the limits: the items of any one list argument
+    # (above the mutations' own batch limit, which answers with its own error), and
+    # the predicates of one filter, nested and/or/not included, every list item
+    # counted (each becomes SQL the database evaluates per row).
+    max_list_items: int = Field(default=10_000, ge=1)
+    max_filter_width: int = Field(default=100, ge=1)
+    # Every statement of the API (not of migrations, imports or seeding) is cancelled
+    # by the server after this many milliseconds; 0 turns the limit off.
+    statement_timeout_ms: int = Field(default=5000, ge=0)
 
     # Days the audit trail of sensitive reads is kept before the retention purge
     # deletes it. Five years by default; regulators differ, so firms set their own.
@@ -111,6 +125,10 @@ class Settings(BaseSettings):
     @property
     def embedded(self) -> bool:
         return self.database_url is None
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
 
 
 @lru_cache(maxsize=1)

@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM, AESSIV
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from cdp.config import Settings, get_settings
-from cdp.errors import InvalidInput
+from cdp.errors import InvalidInput, Unavailable
 
 _NONCE_BYTES = 12
 
@@ -119,6 +119,10 @@ def load_master_key(settings: Settings) -> bytes:
     """The configured key, else the one in ``data_dir/secret.key``, created on first use."""
     if settings.encryption_key:
         return _decode(settings.encryption_key)
+    if settings.env == "production":
+        # A key made up here would live in a data directory a container may not keep:
+        # everything encrypted under it would be lost with it.
+        raise Unavailable("CDP_ENCRYPTION_KEY must be set in production")
     path = Path(settings.data_dir) / "secret.key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

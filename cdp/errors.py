@@ -61,3 +61,10 @@ class Conflict(CdpError):
 class Unavailable(CdpError):
     code = "UNAVAILABLE"
     exit_code = 6
+
+
+class Timeout(CdpError):
+    """A statement ran past the API's statement timeout and the server cancelled it."""
+
+    code = "TIMEOUT"
+    exit_code = 7

@@ -51,7 +51,12 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: AddRules(rules),
         DocumentValidationCache,
         # A connection asked for no size returns a page of the maximum size.
-        lambda: QueryCost(max_cost=settings.max_cost, default_page_size=settings.max_page_size),
+        lambda: QueryCost(
+            max_cost=settings.max_cost,
+            default_page_size=settings.max_page_size,
+            max_list_items=settings.max_list_items,
+            max_filter_width=settings.max_filter_width,
+        ),
         lambda: MapErrors(hide_suggestions=production),
         NameOperation,
     ]

@@ -1,7 +1,8 @@
 """Per-request context: session, database, settings, principal, permission policy, loaders.
 
 ``policy`` is the permission seam (see ``schema.permissions``); the composition
-root passes the caller's policy, and the default allows everything. ``lock``
+root passes the caller's policy, and without one a context denies everything, so an
+entry point that forgets it fails closed. ``lock``
 serialises statements on the one session (see ``schema.dataloaders.base``).
 ``audit`` gathers the sensitive fields the request reads in clear; the composition
 root turns it into an audit entry, with ``purpose`` and ``operation``, afterwards.
@@ -19,7 +20,7 @@ from cdp.principal import Principal
 from policies.audit.reads import SensitiveReads
 from schema.dataloaders.base import Deps
 from schema.dataloaders.registry import Loaders
-from schema.permissions import AllowAll, FieldPolicy
+from schema.permissions import DenyAll, FieldPolicy
 
 
 @dataclass
@@ -31,7 +32,7 @@ class Context:
     db: Database
     # Who is calling, authenticated before the request reached GraphQL.
     principal: Principal
-    policy: FieldPolicy = field(default_factory=AllowAll)
+    policy: FieldPolicy = field(default_factory=DenyAll)
     # One "today" per request, so ages and expiries agree across a response.
     today: date = field(default_factory=date.today)
     # Why the caller reads sensitive data (the X-Purpose header), if it said.

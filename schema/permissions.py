@@ -37,8 +37,10 @@ it (``schema.relay``), so they are per role set.
 ``in_clear`` says which fields the caller reads unmasked; reads of sensitive
 fields in clear are audited (``policies.sensitive``).
 
-The default ``AllowAll`` allows every field and every row; the policy compiled
-from Casbin lines is ``schema.plan_policy.PlanPolicy``.
+``DenyAll``, the context's default, denies every field, filter, write and row, so
+an entry point that forgets to pass a policy fails closed; ``AllowAll`` (benchmarks,
+unit tests of loaders) allows everything and must be asked for by name. The policy
+compiled from Casbin lines is ``schema.plan_policy.PlanPolicy``.
 """
 
 from __future__ import annotations
@@ -46,7 +48,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Final, Literal
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, false
+
+from cdp.errors import Forbidden, ForbiddenField, ForbiddenFilter
 
 Entity = Literal["customer", "household", "product", "advisor"]
 
@@ -103,3 +107,32 @@ class FieldPolicy:
 
 class AllowAll(FieldPolicy):
     """The policy before field permissions exist: every field, every row."""
+
+
+class DenyAll(FieldPolicy):
+    """No field, no filter, no write, no row: what a context without a policy gets."""
+
+    version = "deny-all"
+
+    def project(self, type_name: str, values: dict[str, Any]) -> dict[str, Any]:
+        return dict.fromkeys(values, DENIED)
+
+    def wants(self, type_name: str, field: str) -> bool:
+        return False
+
+    def in_clear(self, type_name: str, field: str) -> bool:
+        return False
+
+    def require_read(self, type_name: str, field: str) -> None:
+        raise ForbiddenField(f"you may not read {type_name}.{field}", field=f"{type_name}.{field}")
+
+    def require_filter(self, type_name: str, fields: Iterable[str]) -> None:
+        names = sorted(f"{type_name}.{f}" for f in fields)
+        if names:
+            raise ForbiddenFilter(f"you may not filter or sort on {', '.join(names)}", fields=names)
+
+    def require_write(self, type_name: str, attributes: Iterable[str]) -> None:
+        raise Forbidden(f"you may not write {type_name}")
+
+    def scope(self, entity: Entity) -> ColumnElement[bool] | None:
+        return false()

@@ -25,6 +25,7 @@ from schema.dataloaders import assemble
 from schema.dataloaders import rows as build
 from schema.dataloaders.lookahead import Selection, selection_of
 from schema.dataloaders.sensitive import note_criteria
+from schema.ingest_admin import IngestAdminQueryMixin
 from schema.mutations.policy import PolicyQueryMixin
 from schema.relay import Connection, Node, connection, window
 from schema.relay_node import resolve_node
@@ -70,7 +71,7 @@ def _nodes(info: Info) -> tuple[Selection, bool]:
 
 
 @strawberry.type(description="Read access to unified customer data.")
-class Query(PolicyQueryMixin, AuditQueryMixin):
+class Query(PolicyQueryMixin, AuditQueryMixin, IngestAdminQueryMixin):
     @strawberry.field(description="One customer by customer number.")
     async def customer(
         self,

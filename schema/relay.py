@@ -67,17 +67,31 @@ def _sealed_id(cipher: Cipher, type_name: str, pk: int, audience: bytes) -> stra
     return strawberry.ID(cipher.seal(f"{type_name}:{pk}".encode(), _context(b"gid", audience)))
 
 
-def parse_global_id(value: str, audience: bytes, expected: str | None = None) -> tuple[str, int]:
-    """``(type name, primary key)`` of a global ID; ``BAD_USER_INPUT`` when it was not
-    minted for ``audience`` (forged, of another role set, malformed) or, with
-    ``expected``, is of another type."""
+# Primary keys are bigint columns; a number beyond them names no row, and would
+# fail as a query argument.
+_MAX_PK = 2**63 - 1
+
+
+def parse_global_id(
+    value: str, audience: bytes, expected: str | None = None, argument: str = "id"
+) -> tuple[str, int]:
+    """``(type name, primary key)`` of a global ID; ``BAD_USER_INPUT`` naming
+    ``argument`` when it was not minted for ``audience`` (forged, of another role set,
+    malformed), is beyond a bigint or, with ``expected``, is of another type."""
     try:
         type_name, raw = get_cipher().unseal(value, _context(b"gid", audience)).decode().split(":")
         pk = int(raw)
     except ValueError as e:
-        raise InvalidInput(f"{value!r} is not a valid global ID", argument="id") from e
+        raise InvalidInput(
+            f"{argument}: {value!r} is not a valid global ID", argument=argument
+        ) from e
+    if not -_MAX_PK <= pk <= _MAX_PK:
+        raise InvalidInput(f"{argument}: {value!r} is not a valid global ID", argument=argument)
     if expected is not None and type_name != expected:
-        raise InvalidInput(f"{value!r} is the ID of a {type_name}, not of a {expected}")
+        raise InvalidInput(
+            f"{argument}: {value!r} is the ID of a {type_name}, not of a {expected}",
+            argument=argument,
+        )
     return type_name, pk
 
 

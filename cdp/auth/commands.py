@@ -1,4 +1,5 @@
-"""CLI commands: the ``cdp keys`` group (registered by the CLI) and the demo credential."""
+"""CLI commands: the ``cdp keys`` and ``cdp tokens`` groups (registered by the CLI) and the
+demo credential."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from rich.table import Table
 
 from cdp.auth import keys
 from cdp.auth.base import KNOWN_ROLES, SOURCE_SYSTEM
+from cdp.auth.mint import mint
 from cdp.auth.store import create_key, delete_key, find_by_prefix, list_keys, revoke_key
+from cdp.config import get_settings
 from cdp.db.engine import Database
 from cdp.runtime import open_database, run_command
 
@@ -133,3 +136,29 @@ async def demo_key(db: Database, path: Path) -> str:
     with os.fdopen(fd, "w") as file:
         file.write(token + "\n")
     return token
+
+
+tokens_app = typer.Typer(
+    help="Development JWTs signed with CDP_JWT_SECRET (production tokens come from your "
+    "identity provider).",
+    no_args_is_help=True,
+)
+
+
+@tokens_app.command("create")
+def create_token(
+    sub: Annotated[str, typer.Option("--sub", help="The token's subject (who is calling).")],
+    role: Annotated[
+        list[str], typer.Option("--role", help=f"Repeatable; one of {', '.join(KNOWN_ROLES)}.")
+    ],
+    advisor: Annotated[
+        int | None, typer.Option("--advisor", help="Advisor id (advisor role: own customers).")
+    ] = None,
+    ttl: Annotated[str, typer.Option("--ttl", help="Valid for, e.g. 30m, 12h, 7d.")] = "1h",
+) -> None:
+    """Sign a JWT with CDP_JWT_SECRET for development and print it."""
+
+    async def go() -> str:
+        return mint(get_settings(), sub, role, advisor_id=advisor, ttl=keys.parse_duration(ttl))
+
+    print(run_command(go()))

@@ -39,7 +39,8 @@ def _public_key(value: str) -> str:
 class TokenVerifier:
     def __init__(self, settings: Settings) -> None:
         self._keys: dict[str, Any] = {}
-        if settings.jwt_secret is not None:
+        # An empty secret (``CDP_JWT_SECRET=`` in an env file) is no secret: HS256 off.
+        if settings.jwt_secret is not None and settings.jwt_secret.get_secret_value():
             self._keys["HS256"] = settings.jwt_secret.get_secret_value()
         if settings.jwt_public_key:
             self._keys["RS256"] = _public_key(settings.jwt_public_key)

@@ -49,9 +49,11 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def risk_assessment_expired(assessed_at: date | None, today: date) -> bool:
-    """An assessment older than one year no longer counts (a missing one never did)."""
-    return assessed_at is None or assessed_at < assessment_cutoff(today)
+def risk_assessment_expired(assessed_at: date | None, cutoff: date) -> bool:
+    """An assessment made before ``cutoff`` (``assessment_cutoff(today)``: one year
+    ago) no longer counts, and a missing one never did. The cutoff is an argument so a
+    list of customers computes it once."""
+    return assessed_at is None or assessed_at < cutoff
 
 
 def assessment_cutoff(today: date) -> date:

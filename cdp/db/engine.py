@@ -76,7 +76,9 @@ def create_engine(settings: Settings, url: str | None = None, **kwargs: Any) -> 
     )
 
 
-def create_read_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
+def create_read_engine(
+    settings: Settings, url: str | None = None, server_settings: dict[str, str] | None = None
+) -> AsyncEngine:
     """An engine for read sessions: autocommit, on connections the server keeps read-only.
 
     At READ COMMITTED every statement takes its own snapshot inside a transaction as
@@ -89,7 +91,29 @@ def create_read_engine(settings: Settings, url: str | None = None) -> AsyncEngin
         settings,
         url,
         isolation_level="AUTOCOMMIT",
-        connect_args={"server_settings": {"default_transaction_read_only": "on"}},
+        connect_args={
+            "server_settings": {"default_transaction_read_only": "on", **(server_settings or {})}
+        },
+    )
+
+
+def api_database(settings: Settings, url: str) -> Database:
+    """The API's database: a write engine and a read engine whose every statement the
+    server cancels after ``statement_timeout_ms``.
+
+    The timeout travels in the connection's startup packet (no round trip) and the
+    server enforces it, so a runaway statement ends even when nobody is waiting for
+    it any more. Migrations, imports and seeding open their own engines without it:
+    their statements are long by nature.
+    """
+    server_settings = (
+        {"statement_timeout": str(settings.statement_timeout_ms)}
+        if settings.statement_timeout_ms
+        else {}
+    )
+    return Database(
+        create_engine(settings, url, connect_args={"server_settings": server_settings}),
+        create_read_engine(settings, url, server_settings),
     )
 
 

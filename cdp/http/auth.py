@@ -8,7 +8,8 @@ with ``WWW-Authenticate``, 429 ``RATE_LIMITED`` with ``Retry-After``.
 Open without credentials: /healthz and /readyz (probes); /metrics when
 ``metrics_open`` says so (by default when bound to loopback); and, in
 development only, the GraphiQL page itself, which is static HTML — the queries it
-sends carry the headers the user enters.
+sends carry the headers the user enters; outside production, GraphiQL's own
+scripts and styles under /graphiql/ (public code, served by cdp).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from cdp.auth.base import RateLimited, Unauthenticated
 from cdp.auth.ratelimit import RateLimiter
 from cdp.config import Settings
 from cdp.db.engine import Database
+from cdp.http.graphiql import ASSETS_PATH
 from cdp.http.negotiation import JSON, negotiate
 from cdp.principal import Principal
 
@@ -76,9 +78,17 @@ class AuthMiddleware:
         self.limiter = limiter
         self.open_paths = _PROBES | ({"/metrics"} if metrics_open(settings) else frozenset())
         self.open_ide = settings.env == "development"
+        # GraphiQL's own scripts and styles: public code, served wherever the page is.
+        self.open_assets = settings.env != "production"
 
     def _is_open(self, scope: Scope, headers: Headers) -> bool:
         if scope["path"] in self.open_paths:
+            return True
+        if (
+            self.open_assets
+            and scope["path"].startswith(ASSETS_PATH + "/")
+            and scope["method"] in ("GET", "HEAD")
+        ):
             return True
         return (
             self.open_ide

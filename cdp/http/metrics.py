@@ -14,6 +14,13 @@ REQUESTS = Counter(
 REQUEST_LATENCY = Histogram(
     "cdp_http_request_duration_seconds", "HTTP request latency by route", ["route"]
 )
+# A completion plan that raised something other than its own refusal: graphql-core
+# answered instead (correct, slower), but the plan is broken. Should stay at zero.
+PLAN_FAILURES = Counter(
+    "cdp_graphql_plan_failures_total",
+    "Completion plans that failed unexpectedly and fell back to graphql-core, by type",
+    ["type"],
+)
 
 
 async def metrics(_: Request) -> Response:

@@ -36,6 +36,7 @@ from typing import Any
 import uvicorn
 
 from cdp.http.heap import settle_heap
+from cdp.signals import stop_on_sigterm
 
 log = logging.getLogger("cdp.serve")
 
@@ -123,6 +124,7 @@ class _Server(uvicorn.Server):
 
 
 def _worker(config: dict[str, Any], channel: socket.socket) -> None:
+    stop_on_sigterm()  # after uvicorn's graceful stop, unwind (atexit: embedded database)
     with channel:
         server = _Server(uvicorn.Config(**config), channel)
         server.run()
@@ -268,6 +270,9 @@ def serve(config: dict[str, Any], host: str, port: int, workers: int) -> int:
     ``config`` holds the keyword arguments of ``uvicorn.Config`` but host and port.
     Raises ``StartupError`` when the port is taken or a worker dies before serving.
     """
+    # Installed before uvicorn's own handler, which puts this one back and re-raises
+    # the signal once it has shut down: the process then unwinds and runs ``atexit``.
+    stop_on_sigterm()
     sock = listen(host, port)
     if workers > 1:
         return Supervisor(config, sock, workers).run()

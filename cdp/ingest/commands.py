@@ -14,6 +14,7 @@ from cdp.config import get_settings
 from cdp.db.enums import RECORD_KINDS
 from cdp.errors import InvalidInput
 from cdp.ingest.columns import check_kind
+from cdp.ingest.encodings import DEFAULT, check_encoding
 from cdp.ingest.merges import list_merges, undo_merge
 from cdp.ingest.report import render_import, render_merges, render_undo
 from cdp.ingest.runner import import_file
@@ -27,8 +28,9 @@ def _default_rejects(source: str, kind: str) -> Path:
     return Path(get_settings().data_dir) / "rejects" / f"{source}-{kind}-{stamp}.csv"
 
 
-async def _import(path: Path, source: str, kind: str, rejects: Path | None) -> None:
+async def _import(path: Path, source: str, kind: str, rejects: Path | None, encoding: str) -> None:
     check_kind(kind)
+    encoding = check_encoding(encoding)
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")
     target = rejects or _default_rejects(source, kind)
@@ -48,6 +50,7 @@ async def _import(path: Path, source: str, kind: str, rejects: Path | None) -> N
                 kind=kind,
                 rejects_path=target,
                 progress=lambda n: bar.advance(task, n),
+                encoding=encoding,
             )
     if rejects is None and not report.counts["rejected"]:
         target.unlink(missing_ok=True)  # no rejects: leave no empty file behind
@@ -65,15 +68,19 @@ def import_(
         Path | None,
         typer.Option("--rejects", help="Write rejected rows here (default: under data_dir)."),
     ] = None,
+    encoding: Annotated[
+        str,
+        typer.Option("--encoding", help="The file's text encoding, e.g. gbk, gb18030, big5."),
+    ] = DEFAULT,
 ) -> None:
     """Import a file of source records; bad rows are quarantined, good rows are kept."""
-    run_command(_import(path, source, kind, rejects))
+    run_command(_import(path, source, kind, rejects, encoding))
 
 
 merges_app = typer.Typer(help="Identity merges: list them, split a wrong one back out.")
 
 
-async def _list(customer: int | None, limit: int) -> None:
+async def _list(customer: str | None, limit: int) -> None:
     async with open_database() as db, db.write_session() as session:
         rows = await list_merges(session, customer, limit)
     render_merges(rows, console)
@@ -89,7 +96,8 @@ async def _undo(merge_id: int) -> None:
 @merges_app.command("list")
 def list_(
     customer: Annotated[
-        int | None, typer.Option("--customer", help="Only merges into this customer id.")
+        str | None,
+        typer.Option("--customer", help="Only merges into (or split from) this customer number."),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 200,
 ) -> None:

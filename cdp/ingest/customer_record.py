@@ -194,7 +194,8 @@ _MOMENT = Memo(_iso_moment)
 
 
 def normalise_customer(row: Mapping[str, object], cipher: Cipher, today: date) -> CustomerRecord:
-    """Validate every field; the first failing one rejects the row.
+    """Validate every field; a failing one rejects the row, reporting every problem
+    of it (``row_problems``: rare, so only rejected rows pay for the second pass).
 
     One ``try`` covers the row: ``field`` names the column being read, so a rule's
     rejection is attributed to it without a wrapper call per value. Repeating
@@ -255,7 +256,7 @@ def normalise_customer(row: Mapping[str, object], cipher: Cipher, today: date) -
         field = "branch"
         branch = _TEXT64[v] if type(v := get("branch")) is str else _TEXT64.rule(v)
     except n.Rejection as exc:
-        raise exc.on(field) from None
+        raise n.Rejection.of_row(row_problems(row, today) or [exc.on(field)]) from None
     keyed_hash = cipher.keyed_hash
     id_hash = keyed_hash(ident.number) if ident is not None else None
     payload: Payload = {
@@ -292,6 +293,56 @@ def normalise_customer(row: Mapping[str, object], cipher: Cipher, today: date) -
         advisor_no,
         canonical=canonical,
     )
+
+
+# Field by field, the rules ``normalise_customer`` applies in line.
+_RULES: tuple[tuple[str, Any], ...] = (
+    ("name", _NAME.rule), ("gender", _GENDER.rule), ("birth_date", _DATE.rule),
+    ("id_type", _ID_TYPE.rule), ("phone", n.phone), ("updated_at", _MOMENT.rule),
+    ("onboarded_at", _MOMENT.rule), ("email", n.email), ("province", _TEXT32.rule),
+    ("city", _TEXT32.rule), ("occupation", _TEXT64.rule), ("annual_income", _AMOUNT.rule),
+    ("risk_level", _RISK.rule), ("risk_assessed_at", _DATE.rule),
+    ("investor_class", _CLASS.rule), ("advisor_no", _TEXT32.rule), ("branch", _TEXT64.rule),
+)  # fmt: skip
+
+
+def row_problems(row: Mapping[str, object], today: date) -> list[n.Rejection]:
+    """Every problem of a customer row, in column order (empty when it is valid)."""
+    problems: list[n.Rejection] = []
+    values: dict[str, Any] = {}
+    get = row.get
+    try:
+        if n.text(get("source_key"), 128) is None:
+            problems.append(n.Rejection("source_key", "required", "source_key is required"))
+    except n.Rejection as exc:
+        problems.append(exc.on("source_key"))
+    for field, rule in _RULES:
+        try:
+            values[field] = rule(get(field))
+        except n.Rejection as exc:
+            problems.append(exc.on(field))
+            values[field] = None
+        if field == "name" and values[field] is None and "name" not in _fields(problems):
+            problems.append(n.Rejection("name", "required", "name is required"))
+        birth = values.get("birth_date")
+        if field == "birth_date" and birth is not None and birth > today:
+            problems.append(
+                n.Rejection(field, "date_out_of_range", f"{birth.isoformat()} is in the future")
+            )
+        if field == "id_type" and "id_type" not in _fields(problems):
+            # The ID number is checked against the type, birth date and gender read so far.
+            try:
+                n.id_number(
+                    get("id_number"), values["id_type"] or "id_card", birth,
+                    values["gender"], today,
+                )  # fmt: skip
+            except n.Rejection as exc:
+                problems.append(exc.on("id_number"))
+    return problems
+
+
+def _fields(problems: list[n.Rejection]) -> set[str | None]:
+    return {p.field for p in problems}
 
 
 def now_iso() -> str:

@@ -33,14 +33,16 @@ MOVABLE = {
 
 @dataclass(frozen=True)
 class MergeRow:
+    """A merge as people read it: customers by their numbers, never internal ids."""
+
     id: int
-    survivor_id: int
+    survivor_no: str
     source: str
     source_key: str
     rule: str
     merged_at: datetime
     undone_at: datetime | None
-    split_customer_id: int | None
+    split_customer_no: str | None
 
 
 @dataclass(frozen=True)
@@ -49,16 +51,29 @@ class UndoResult:
     survivor_id: int
     split_customer_id: int
     moved: dict[str, int]
+    survivor_no: str = ""
+    split_customer_no: str = ""
 
 
 async def list_merges(
-    session: AsyncWriteSession, customer_id: int | None = None, limit: int = 200
+    session: AsyncWriteSession, customer_no: str | None = None, limit: int = 200
 ) -> list[MergeRow]:
+    """Merges into (or split out of) the customer numbered ``customer_no``, or all;
+    newest first. An unknown customer number is ``NotFound``."""
     pg = await driver(session)
+    customer_id = None
+    if customer_no is not None:
+        customer_id = await pg.fetchval(
+            "SELECT id FROM customer WHERE customer_no = $1", customer_no.strip().upper()
+        )
+        if customer_id is None:
+            raise NotFound(f"no customer {customer_no}")
     rows = await pg.fetch(
-        "SELECT m.id, m.survivor_id, s.source, s.source_key, m.rule, m.merged_at, m.undone_at, "
-        "m.split_customer_id FROM identity_merge m JOIN source_record s "
-        "ON s.id = m.source_record_id WHERE $1::int8 IS NULL OR m.survivor_id = $1 "
+        "SELECT m.id, sv.customer_no, s.source, s.source_key, m.rule, m.merged_at, m.undone_at, "
+        "sp.customer_no FROM identity_merge m JOIN source_record s "
+        "ON s.id = m.source_record_id JOIN customer sv ON sv.id = m.survivor_id "
+        "LEFT JOIN customer sp ON sp.id = m.split_customer_id "
+        "WHERE $1::int8 IS NULL OR m.survivor_id = $1 "
         "OR m.split_customer_id = $1 ORDER BY m.id DESC LIMIT $2",
         customer_id,
         limit,
@@ -119,7 +134,8 @@ async def undo_merge(session: AsyncWriteSession, merge_id: int) -> UndoResult:
         merge_id,
         split,
     )
-    return UndoResult(merge_id, survivor, split, moved)
+    survivor_no: str = await pg.fetchval("SELECT customer_no FROM customer WHERE id = $1", survivor)
+    return UndoResult(merge_id, survivor, split, moved, survivor_no, customer_no(split))
 
 
 async def _recompute_consents(pg: Any, customer_ids: list[int]) -> None:

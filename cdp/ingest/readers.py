@@ -1,4 +1,5 @@
-"""Reading import files: CSV (header row, UTF-8, BOM tolerated) and JSON Lines.
+"""Reading import files: CSV (header row, UTF-8 unless told otherwise, BOM tolerated)
+and JSON Lines.
 
 A file is cut into chunks of whole rows, still as the bytes read (``read_chunks``):
 finding where a row ends takes a count of newlines and quotes, which costs the
@@ -23,8 +24,11 @@ import orjson
 
 from cdp.errors import InvalidInput
 from cdp.ingest.columns import check_header, check_kind
+from cdp.ingest.encodings import DEFAULT, decode
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+# A CSV row longer than the header keeps its extra values, in order, under this key.
+EXTRA = "_extra"
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -50,6 +54,7 @@ class Chunk:
     lines_before: int  # physical lines of the file before ``data``, the header included
     header: tuple[str, ...] | None  # CSV column names; ``None`` for JSON Lines
     path: str  # for messages
+    encoding: str = DEFAULT
 
     def halves(self) -> tuple[Chunk, Chunk]:
         """Two chunks of about half the rows each, cut at a row boundary."""
@@ -62,8 +67,8 @@ class Chunk:
             cut = len(data)
         head, tail = data[:cut], data[cut:]
         second = self.lines_before + head.count(b"\n")
-        return Chunk(head, self.lines_before, self.header, self.path), Chunk(
-            tail, second, self.header, self.path
+        return Chunk(head, self.lines_before, self.header, self.path, self.encoding), Chunk(
+            tail, second, self.header, self.path, self.encoding
         )
 
 
@@ -71,28 +76,38 @@ def is_jsonl(path: Path) -> bool:
     return path.suffix.lower() in JSONL_SUFFIXES
 
 
-def _decode(data: bytes, path: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path} is not UTF-8 text: {exc.reason}") from None
+def _text(chunk: Chunk) -> str:
+    return decode(chunk.data, chunk.path, chunk.encoding, chunk.lines_before + 1)
+
+
+def check_decodes(chunk: Chunk) -> None:
+    """``InvalidInput`` (naming the likely encoding) if the chunk is not in its encoding."""
+    _text(chunk)
 
 
 def _csv_rows(chunk: Chunk, header: tuple[str, ...]) -> Iterator[SourceRow]:
-    reader = csv.reader(io.StringIO(_decode(chunk.data, chunk.path), newline=""))
+    reader = csv.reader(io.StringIO(_text(chunk), newline=""))
     width, before = len(header), chunk.lines_before
     for cells in reader:
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue
-        values: dict[str, object] = dict(zip(header, cells, strict=False))
+        values = _as_read(header, cells)
         error = None
         if len(cells) != width:
             error = f"expected {width} fields, found {len(cells)}"
         yield SourceRow(before + reader.line_num, values, error)
 
 
+def _as_read(header: tuple[str, ...], cells: list[str]) -> dict[str, object]:
+    """A row's values by column; values beyond the header are kept under ``EXTRA``."""
+    values: dict[str, object] = dict(zip(header, cells, strict=False))
+    if len(cells) > len(header):
+        values[EXTRA] = cells[len(header) :]
+    return values
+
+
 def _jsonl_rows(chunk: Chunk) -> Iterator[SourceRow]:
-    lines = io.StringIO(_decode(chunk.data, chunk.path), newline="")
+    lines = io.StringIO(_text(chunk), newline="")
     for number, line in enumerate(lines, start=chunk.lines_before + 1):
         if not line.strip():
             continue
@@ -129,7 +144,7 @@ def split_chunk(chunk: Chunk) -> Readable:
         bad = [r for r in rows if r.error is not None]
         return [r.number for r in good], [r.values for r in good], bad
     header = chunk.header
-    reader = csv.reader(io.StringIO(_decode(chunk.data, chunk.path), newline=""))
+    reader = csv.reader(io.StringIO(_text(chunk), newline=""))
     width, before = len(header), chunk.lines_before
     numbers: list[int] = []
     values: list[dict[str, object]] = []
@@ -141,7 +156,7 @@ def split_chunk(chunk: Chunk) -> Readable:
             numbers.append(before + reader.line_num)
             values.append(dict(zip(header, cells, strict=True)))
         elif cells and (len(cells) > 1 or cells[0].strip()):
-            row: dict[str, object] = dict(zip(header, cells, strict=False))
+            row = _as_read(header, cells)
             error = f"expected {width} fields, found {len(cells)}"
             unreadable.append(SourceRow(before + reader.line_num, row, error))
     return numbers, values, unreadable
@@ -159,51 +174,61 @@ def _whole_rows(f: IO[bytes], lines: list[bytes]) -> bytes:
     return b"".join(lines)
 
 
-def _header(f: IO[bytes], kind: str, path: Path) -> tuple[tuple[str, ...], int]:
+def _header(f: IO[bytes], kind: str, path: Path, encoding: str) -> tuple[tuple[str, ...], int]:
     """The checked column names, and how many lines they took."""
     first = f.readline()
     if not first:
         raise InvalidInput("the file is empty: a header row is expected")
     data = _whole_rows(f, [first])
-    text = _decode(data, str(path))
+    text = decode(data, str(path), encoding, 1)
     cells = next(csv.reader(io.StringIO(text, newline="")), [])
     header = tuple(h.strip().lower() for h in cells)
     check_header(kind, list(header))
     return header, data.count(b"\n")
 
 
-def read_chunks(path: Path, kind: str, lines: int) -> Iterator[Chunk]:
-    """Chunks of about ``lines`` lines; the header is checked before the first is yielded."""
+def read_chunks(path: Path, kind: str, lines: int, encoding: str = DEFAULT) -> Iterator[Chunk]:
+    """Chunks of about ``lines`` lines; the header is checked before the first is yielded.
+
+    ``encoding`` must be one ``encodings.check_encoding`` accepts; the byte-order mark
+    is skipped only for UTF-8.
+    """
     check_kind(kind)
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")
     name = str(path)
     with path.open("rb") as f:
-        if f.read(len(_BOM)) != _BOM:
+        if encoding != DEFAULT or f.read(len(_BOM)) != _BOM:
             f.seek(0)
         header: tuple[str, ...] | None = None
         before = 0
         if not is_jsonl(path):
-            header, before = _header(f, kind, path)
+            header, before = _header(f, kind, path, encoding)
         while True:
             part = list(islice(f, lines))
             if not part:
                 return
             data = b"".join(part) if header is None else _whole_rows(f, part)
-            yield Chunk(data, before, header, name)
+            yield Chunk(data, before, header, name, encoding)
             before += data.count(b"\n")
 
 
-def read_batches(path: Path, kind: str, batch_size: int) -> Iterator[list[SourceRow]]:
+def read_batches(
+    path: Path, kind: str, batch_size: int, encoding: str = DEFAULT
+) -> Iterator[list[SourceRow]]:
     """Batches of the rows of about ``batch_size`` lines each, parsed in this process."""
-    for chunk in read_chunks(path, kind, batch_size):
+    for chunk in read_chunks(path, kind, batch_size, encoding):
         yield parse_chunk(chunk)
 
 
-def csv_header(path: Path) -> list[str]:
+def csv_header(path: Path, kind: str, encoding: str = DEFAULT) -> list[str]:
     """The CSV header as the reader sees it (used for the rejects file's raw columns)."""
     if is_jsonl(path):
         return []
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        first = next(csv.reader(f), [])
-    return [h.strip().lower() for h in first]
+    first = next(read_chunks(path, kind, 1, encoding), None)
+    if first is not None and first.header is not None:
+        return list(first.header)
+    with path.open("rb") as f:  # a header and no rows
+        if encoding != DEFAULT or f.read(len(_BOM)) != _BOM:
+            f.seek(0)
+        return list(_header(f, kind, path, encoding)[0])

@@ -1,9 +1,11 @@
 """The rejects file: every rejected row with where and why, plus the row itself.
 
-Columns: ``row_number, source_key, field, code, reason`` and then the row's own
-columns as they were read (a CSV input's header; for JSON Lines one ``raw`` column
-holding the object), so a fixed file can be re-imported after deleting the first
-five columns.
+Columns: ``reject_row, reject_key, reject_field, reject_code, reject_reason`` (named
+apart from any input column) and then the row's own columns as they were read (a CSV
+input's header, followed by any values a row had beyond it; for JSON Lines one
+``raw`` column holding the object), so a fixed file can be re-imported after
+deleting the first five columns. A row with several problems names the first one's
+field and code and lists every problem in the reason.
 
 The rows are source data as it arrived: ID numbers, phones and e-mails in clear.
 So the file is created readable and writable by its owner only (``0600``), and an
@@ -20,9 +22,10 @@ from typing import IO
 
 import orjson
 
+from cdp.ingest.readers import EXTRA
 from cdp.ingest.results import ItemResult
 
-LEAD = ("row_number", "source_key", "field", "code", "reason")
+LEAD = ("reject_row", "reject_key", "reject_field", "reject_code", "reject_reason")
 OWNER_ONLY = 0o600
 
 
@@ -57,6 +60,9 @@ class RejectsWriter:
             raw = it.raw or {}
             if self.raw_columns:
                 tail = [_cell(raw.get(c)) for c in self.raw_columns]
+                extra = raw.get(EXTRA)
+                if isinstance(extra, list):
+                    tail += [_cell(v) for v in extra]
             else:
                 tail = [orjson.dumps(raw, default=str).decode()]
             lead = [it.row_number, it.source_key or "", it.field or "", it.code, it.reason]

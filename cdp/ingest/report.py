@@ -57,9 +57,9 @@ def render_merges(rows: Sequence[MergeRow], console: Console) -> None:
     for m in rows:
         undone = ""
         if m.undone_at is not None:
-            undone = f"{m.undone_at:%Y-%m-%d %H:%M} → customer {m.split_customer_id}"
+            undone = f"{m.undone_at:%Y-%m-%d %H:%M} → customer {m.split_customer_no}"
         table.add_row(
-            str(m.id), str(m.survivor_id), m.source, m.source_key, m.rule,
+            str(m.id), m.survivor_no, m.source, m.source_key, m.rule,
             f"{m.merged_at:%Y-%m-%d %H:%M}", undone,
         )  # fmt: skip
     console.print(table)
@@ -68,6 +68,6 @@ def render_merges(rows: Sequence[MergeRow], console: Console) -> None:
 def render_undo(result: UndoResult, console: Console) -> None:
     moved = ", ".join(f"{n} {kind}" for kind, n in result.moved.items() if n) or "nothing"
     console.print(
-        f"merge {result.merge_id} undone: the record is now customer {result.split_customer_id}; "
-        f"customer {result.survivor_id} recomputed; moved {moved}"
+        f"merge {result.merge_id} undone: the record is now customer "
+        f"{result.split_customer_no}; customer {result.survivor_no} recomputed; moved {moved}"
     )

@@ -3,7 +3,9 @@
 A batch is all-or-nothing, so an import killed half-way leaves whole batches
 behind; re-running the file finds those records unchanged (content hashes) and
 continues. The ``import_run`` row is committed first so quarantined rows can point
-at it, and is closed with the counts at the end.
+at it, and is closed with the counts at the end: ``completed``, or ``failed`` on
+any error; a run whose process was killed is marked by the next one (see
+``cdp.ingest.runs``).
 """
 
 from __future__ import annotations
@@ -12,24 +14,24 @@ import asyncio
 import gc
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from cdp.db.engine import Database
 from cdp.ingest.batch import check_source, ingest_batch
 from cdp.ingest.columns import check_kind
+from cdp.ingest.encodings import DEFAULT, check_encoding
 from cdp.ingest.pg import driver
 from cdp.ingest.pipeline import Batch, Preparer
 from cdp.ingest.quarantine import quarantine
-from cdp.ingest.readers import Chunk, SourceRow, csv_header, read_chunks
+from cdp.ingest.readers import Chunk, SourceRow, check_decodes, csv_header, read_chunks
 from cdp.ingest.rejects import RejectsWriter
 from cdp.ingest.results import STATUSES, BatchResult, ItemResult
+from cdp.ingest.runs import finish_run, held_run, reap_abandoned
 
 BATCH_SIZE = 10_000  # lines per batch and transaction
 AHEAD = 2  # batches prepared in advance of the one being written
@@ -62,30 +64,10 @@ class ImportReport:
             self.rejected_sample.extend(result.rejected[:room])
 
 
-async def _start_run(db: Database, source: str, kind: str, origin: str) -> int:
-    async with db.write_session() as session:
-        pg = await driver(session)
-        run_id: int = await pg.fetchval(
-            "INSERT INTO import_run (source, kind, origin) VALUES ($1, $2, $3) RETURNING id",
-            source,
-            kind,
-            origin,
-        )
-    return run_id
-
-
-async def _finish_run(db: Database, report: ImportReport, status: str) -> None:
+def _counts(report: ImportReport) -> dict[str, Any]:
     counts: dict[str, Any] = report.summary() | dict(report.warnings)
     counts["switchboards"] = len(report.switchboards)
-    async with db.write_session() as session:
-        pg = await driver(session)
-        await pg.execute(
-            "UPDATE import_run SET status = $2, finished_at = now(), counts = $3::text::jsonb "
-            "WHERE id = $1",
-            report.run_id,
-            status,
-            orjson.dumps(counts).decode(),
-        )
+    return counts
 
 
 def _unreadable(row: SourceRow) -> ItemResult:
@@ -127,16 +109,46 @@ async def import_file(
     rejects_path: Path | None,
     progress: Callable[[int], None] | None,
     batch_size: int = BATCH_SIZE,
+    encoding: str = DEFAULT,
 ) -> ImportReport:
     """Import ``path``; rejected rows go to quarantine and, if given, ``rejects_path``."""
     check_kind(kind)
     source = check_source(source)
+    encoding = check_encoding(encoding)
     started = time.perf_counter()
-    chunks = read_chunks(path, kind, batch_size)
+    chunks = read_chunks(path, kind, batch_size, encoding)
     first = next(chunks, None)  # reads and checks the header before anything is written
-    run_id = await _start_run(db, source, kind, str(path))
-    report = ImportReport(run_id, source, kind, path, rejects_path=rejects_path)
-    rejects = RejectsWriter(rejects_path, csv_header(path)) if rejects_path else None
+    if first is not None:
+        # A file in another encoding usually shows in its first rows: say so before
+        # a run is recorded (a later chunk that does not decode fails the run).
+        check_decodes(first)
+    await reap_abandoned(db)
+    async with held_run(db, source, kind, str(path)) as run_id:
+        report = ImportReport(run_id, source, kind, path, rejects_path=rejects_path)
+        try:
+            await _run(db, report, first, chunks, encoding, progress)
+        except BaseException:
+            await finish_run(db, run_id, "failed", _counts(report))
+            raise
+        report.seconds = time.perf_counter() - started
+        await finish_run(db, run_id, "completed", _counts(report))
+    return report
+
+
+async def _run(
+    db: Database,
+    report: ImportReport,
+    first: Chunk | None,
+    chunks: Iterator[Chunk],
+    encoding: str,
+    progress: Callable[[int], None] | None,
+) -> None:
+    rejects = None
+    if report.rejects_path is not None:
+        header = list(first.header or []) if first is not None else None
+        if header is None:
+            header = csv_header(report.path, report.kind, encoding)
+        rejects = RejectsWriter(report.rejects_path, header)
     # Batches keep tens of thousands of objects alive; collecting the young
     # generation every 700 allocations would traverse them over and over.
     thresholds = gc.get_threshold()
@@ -150,7 +162,7 @@ async def import_file(
         async with AsyncExitStack() as stack:
             preparer = None
             if following is not None:
-                preparer = await stack.enter_async_context(Preparer(kind))
+                preparer = await stack.enter_async_context(Preparer(report.kind))
             queue: deque[asyncio.Future[Batch] | Batch] = deque()
             rest = chain([c for c in (first, following) if c is not None], chunks)
             while True:
@@ -170,13 +182,7 @@ async def import_file(
                     rejects.write(result.rejected)
                 if progress is not None:
                     progress(batch.size)
-    except BaseException:
-        await _finish_run(db, report, "failed")
-        raise
     finally:
         gc.set_threshold(*thresholds)
         if rejects is not None:
             rejects.close()
-    report.seconds = time.perf_counter() - started
-    await _finish_run(db, report, "completed")
-    return report

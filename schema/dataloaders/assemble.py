@@ -26,7 +26,13 @@ from typing import Any
 import strawberry
 
 from cdp.crypto import get_cipher
-from cdp.customers.tiers import RISK_LABELS, age_on, assessment_cutoff, tier_for
+from cdp.customers.tiers import (
+    RISK_LABELS,
+    age_on,
+    assessment_cutoff,
+    risk_assessment_expired,
+    tier_for,
+)
 from cdp.keyset import AnyRow
 from schema.context import Context
 from schema.dataloaders import rows as build
@@ -145,7 +151,7 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
         values["pk"] = pk
         values["age"] = age_on(born, today) if born is not None else None
         values["risk_level_label"] = RISK_LABELS.get(risk) if risk is not None else None
-        values["risk_assessment_expired"] = assessed is None or assessed < cutoff
+        values["risk_assessment_expired"] = risk_assessment_expired(assessed, cutoff)
         # NULL when the query selected neither; see ``needs_aum``.
         values["tier"] = tier_for(aum, settings) if aum is not None else None
         if id_numbers:

@@ -19,11 +19,12 @@ request. A plan decides from the schema alone; should one ever depend on the cal
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
-from contextlib import suppress
 from typing import Any, ClassVar
 
 from graphql import (
+    GraphQLError,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
@@ -35,9 +36,19 @@ from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from cdp.errors import ForbiddenField
-from schema.execution.plans import Complete, Fields, inline_check, object_completer, plain_field
+from cdp.http.metrics import PLAN_FAILURES
+from schema.execution.plans import (
+    Complete,
+    Decline,
+    Fields,
+    inline_check,
+    object_completer,
+    plain_field,
+)
 from schema.execution.plans import completer as value_completer
 from schema.permissions import DENIED
+
+log = logging.getLogger(__name__)
 
 _TYPENAME = "__typename"
 _SHARED_DOCUMENTS = 1024
@@ -84,8 +95,15 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             if complete is not None:
                 # A ``Decline``, or a scalar refusing a value: graphql-core redoes
                 # the subtree below and reports the error exactly as it always did.
-                with suppress(Exception):
+                # Anything else is a plan bug: still answered correctly the slow way,
+                # but logged and counted so that a regression shows.
+                try:
                     return complete(result)  # type: ignore[no-any-return]
+                except (Decline, GraphQLError):
+                    pass
+                except Exception:
+                    PLAN_FAILURES.labels(type=return_type.name).inc()
+                    log.exception("completion plan failed for %s", return_type.name)
         return super().complete_object_value(
             return_type, field_details_list, info, path, result, position_context
         )

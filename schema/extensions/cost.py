@@ -12,14 +12,18 @@ is generic over the schema and knows no field by name:
   the page, so the page is not counted twice;
 - any other list field is assumed to hold ``default_list_size`` items;
 - every object (composite value) costs 1 times the product of the list sizes above
-  it; scalars and enums cost nothing, they come with their object's row.
+  it; scalars and enums cost nothing, they come with their object's row;
+- a field's arguments add the items of their lists and the width of their filters
+  (``inputs.py``, which also refuses values out of bounds), times the same product:
+  a filter is evaluated for every parent the field is resolved under.
 
 Introspection fields are skipped: their size is bounded by the schema, not the data.
 Cost is computed at execution time rather than as a validation rule because sizes
 may come from variables, and validation results are cached without them. It is
-cached instead per document and the integer variables (the only values the walk
-reads): the parser cache hands every request of the same text the same document, so
-a client repeating its query walks it once.
+cached instead per document when the variables are only integers, booleans and
+nulls (other values are checked on every request): the parser cache hands every
+request of the same text the same document, so a client repeating its query walks
+it once.
 """
 
 from __future__ import annotations
@@ -53,10 +57,14 @@ from graphql import (
 from graphql.utilities import get_operation_ast, type_from_ast
 from strawberry.extensions import SchemaExtension
 
+from cdp.errors import CdpError
+from schema.extensions.inputs import ArgumentCheck, FilterTooWide
 from schema.extensions.limits import limit_error
 
 # A plain list has no size argument; assume this many items.
 DEFAULT_LIST_SIZE = 20
+DEFAULT_MAX_LIST_ITEMS = 10_000
+DEFAULT_MAX_FILTER_WIDTH = 100
 _SIZE_ARGUMENTS = ("first", "last")
 _CACHED_COSTS = 1024
 
@@ -70,6 +78,8 @@ class _Walk:
         variables: Mapping[str, Any],
         default_list_size: int,
         default_page_size: int,
+        max_list_items: int = DEFAULT_MAX_LIST_ITEMS,
+        max_filter_width: int = DEFAULT_MAX_FILTER_WIDTH,
     ) -> None:
         self.schema = schema
         self.fragments = {
@@ -81,6 +91,9 @@ class _Walk:
         self.variables = variables
         self.default_list_size = default_list_size
         self.default_page_size = default_page_size
+        self.inputs = ArgumentCheck(
+            variables, self.variable_defaults, max_list_items, max_filter_width
+        )
 
     def selections(
         self,
@@ -117,8 +130,11 @@ class _Walk:
         if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
             return 0
         definition = parent.fields.get(node.name.value)
-        if definition is None or not is_composite_type(get_named_type(definition.type)):
+        if definition is None:
             return 0
+        inputs = multiplier * self.argument_sizes(node, definition)
+        if not is_composite_type(get_named_type(definition.type)):
+            return inputs
         is_list = is_list_type(get_nullable_type(definition.type))
         requested = self.requested_size(node, definition)
         child_page: int | None = None
@@ -131,11 +147,20 @@ class _Walk:
             count = inner = page if page is not None else self.default_list_size
         else:
             count, inner = 1, 1
-        cost = multiplier * count
+        cost = multiplier * count + inputs
         if node.selection_set is not None:
             child_type = get_named_type(definition.type)
             cost += self.selections(child_type, node.selection_set, multiplier * inner, child_page)
         return cost
+
+    def argument_sizes(self, node: FieldNode, definition: GraphQLField) -> int:
+        total = 0
+        for argument in node.arguments or ():
+            name = argument.name.value
+            declared = definition.args.get(name)
+            if declared is not None:
+                total += self.inputs.size(name, declared, argument.value)
+        return total
 
     def requested_size(self, node: FieldNode, definition: GraphQLField) -> int | None:
         declared = [name for name in _SIZE_ARGUMENTS if name in definition.args]
@@ -171,18 +196,33 @@ def query_cost(
     variables: Mapping[str, Any] | None = None,
     default_list_size: int = DEFAULT_LIST_SIZE,
     default_page_size: int = DEFAULT_LIST_SIZE,
+    max_list_items: int = DEFAULT_MAX_LIST_ITEMS,
+    max_filter_width: int = DEFAULT_MAX_FILTER_WIDTH,
 ) -> int:
-    """The cost of the operation to run; 0 when there is no such operation."""
+    """The cost of the operation to run; 0 when there is no such operation.
+
+    Raises ``InvalidInput`` for an argument value out of bounds and ``FilterTooWide``
+    for a filter over ``max_filter_width`` (see ``schema.extensions.inputs``).
+    """
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return 0
     root = schema.get_root_type(operation.operation)
-    walk = _Walk(schema, document, operation, variables or {}, default_list_size, default_page_size)
+    walk = _Walk(
+        schema,
+        document,
+        operation,
+        variables or {},
+        default_list_size,
+        default_page_size,
+        max_list_items,
+        max_filter_width,
+    )
     return walk.selections(root, operation.selection_set, 1, None)
 
 
-# (id of the document, operation, integer variables, schema, defaults) -> (the
-# document, kept so that its id is not reused while the entry lives; the cost)
+# (id of the document, operation, variables, schema, limits) -> (the document, kept
+# so that its id is not reused while the entry lives; the cost)
 _costs: OrderedDict[tuple[Any, ...], tuple[DocumentNode, int]] = OrderedDict()
 
 
@@ -193,17 +233,22 @@ def cached_query_cost(
     variables: Mapping[str, Any] | None,
     default_list_size: int,
     default_page_size: int,
+    max_list_items: int = DEFAULT_MAX_LIST_ITEMS,
+    max_filter_width: int = DEFAULT_MAX_FILTER_WIDTH,
 ) -> int:
-    """``query_cost``, remembered for the same document object and integer variables."""
-    sizes = tuple(sorted((k, v) for k, v in (variables or {}).items() if type(v) is int))
-    key = (id(document), operation_name, sizes, schema, default_list_size, default_page_size)
+    """``query_cost``, remembered for the same document object and variables that are
+    only integers, booleans and nulls (strings, lists and objects are checked anew)."""
+    limits = (default_list_size, default_page_size, max_list_items, max_filter_width)
+    values = (variables or {}).items()
+    if any(v is not None and type(v) not in (int, bool) for _, v in values):
+        return query_cost(schema, document, operation_name, variables, *limits)
+    scalars = tuple(sorted(values, key=lambda item: item[0]))
+    key = (id(document), operation_name, scalars, schema, limits)
     entry = _costs.get(key)
     if entry is not None and entry[0] is document:
         _costs.move_to_end(key)
         return entry[1]
-    cost = query_cost(
-        schema, document, operation_name, variables, default_list_size, default_page_size
-    )
+    cost = query_cost(schema, document, operation_name, variables, *limits)
     _costs[key] = (document, cost)
     if len(_costs) > _CACHED_COSTS:
         _costs.popitem(last=False)
@@ -218,25 +263,39 @@ class QueryCost(SchemaExtension):
         max_cost: int,
         default_list_size: int = DEFAULT_LIST_SIZE,
         default_page_size: int = DEFAULT_LIST_SIZE,
+        max_list_items: int = DEFAULT_MAX_LIST_ITEMS,
+        max_filter_width: int = DEFAULT_MAX_FILTER_WIDTH,
     ) -> None:
         self.max_cost = max_cost
         self.default_list_size = default_list_size
         self.default_page_size = default_page_size
+        self.max_list_items = max_list_items
+        self.max_filter_width = max_filter_width
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is not None:
-            cost = cached_query_cost(
-                context.schema._schema,
-                context.graphql_document,
-                context.operation_name,
-                context.variables,
-                self.default_list_size,
-                self.default_page_size,
-            )
-            if cost > self.max_cost:
+            refusal: GraphQLError | None
+            try:
+                cost = cached_query_cost(
+                    context.schema._schema,
+                    context.graphql_document,
+                    context.operation_name,
+                    context.variables,
+                    self.default_list_size,
+                    self.default_page_size,
+                    self.max_list_items,
+                    self.max_filter_width,
+                )
+            except CdpError as error:
+                refusal = GraphQLError(error.message, original_error=error)
+            except FilterTooWide as wide:
+                refusal = self.too_wide(wide)
+            else:
+                refusal = self.error(cost) if cost > self.max_cost else None
+            if refusal is not None:
                 # A result set before execution makes strawberry skip execution.
-                context.result = ExecutionResult(data=None, errors=[self.error(cost)])
+                context.result = ExecutionResult(data=None, errors=[refusal])
         yield
 
     def error(self, cost: int) -> GraphQLError:
@@ -246,4 +305,14 @@ class QueryCost(SchemaExtension):
             limit="cost",
             maximum=self.max_cost,
             actual=cost,
+        )
+
+    def too_wide(self, wide: FilterTooWide) -> GraphQLError:
+        return limit_error(
+            f"The filter {wide.argument} has {wide.width} predicates (every list item "
+            f"counts); at most {wide.maximum} are accepted.",
+            limit="filterWidth",
+            maximum=wide.maximum,
+            actual=wide.width,
+            argument=wide.argument,
         )

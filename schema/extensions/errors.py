@@ -5,6 +5,7 @@
 - a document that fails validation: ``GRAPHQL_VALIDATION_FAILED``;
 - variables that cannot be coerced to their declared types: ``BAD_USER_INPUT``;
 - a request over a limit (depth, aliases, tokens, cost): ``QUERY_TOO_COMPLEX``;
+- a statement cancelled by the statement timeout: ``TIMEOUT`` (ask for less);
 - the database unreachable (server down or restarting, connection lost, no free
   connection): ``UNAVAILABLE``, so that callers retry rather than report a bug;
 - anything else becomes a generic internal error carrying the request id (the log has
@@ -23,8 +24,9 @@ from collections.abc import Iterator
 from graphql import GraphQLError, GraphQLSyntaxError, VariableDefinitionNode
 from strawberry.extensions import SchemaExtension
 
+from cdp.db.timeout import is_statement_timeout
 from cdp.db.unavailable import is_unavailable
-from cdp.errors import CdpError, Unavailable
+from cdp.errors import CdpError, Timeout, Unavailable
 from cdp.logging import request_id_var
 from schema.extensions.limits import token_limit_error
 
@@ -64,6 +66,14 @@ def _mapped(error: GraphQLError, executing: bool) -> GraphQLError:
         # Validation rules, including the limits, which bring their own code.
         code = extensions.get("code", VALIDATION_FAILED)
         return _with(error, error.message, {**extensions, "code": code})
+    if is_statement_timeout(original):
+        log.warning("statement timeout", extra={"path": error.path})
+        return _with(
+            error,
+            "The query took too long and was cancelled; ask for less "
+            "(fewer items, a narrower filter).",
+            {"code": Timeout.code, "requestId": request_id_var.get()},
+        )
     if is_unavailable(original):
         # Not a fault here: the database is down or unreachable; the caller retries.
         log.warning("database unavailable", exc_info=original, extra={"path": error.path})

@@ -30,10 +30,13 @@ def limit_error(
     maximum: int,
     actual: int | None = None,
     nodes: Sequence[object] | None = None,
+    argument: str | None = None,
 ) -> GraphQLError:
     extensions: dict[str, object] = {"code": LIMIT_CODE, "limit": limit, "maximum": maximum}
     if actual is not None:
         extensions["actual"] = actual
+    if argument is not None:
+        extensions["argument"] = argument
     return GraphQLError(message, nodes=nodes, extensions=extensions)  # type: ignore[arg-type]
 
 

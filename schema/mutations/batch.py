@@ -18,6 +18,7 @@ import strawberry
 
 from cdp.ingest.columns import COLUMNS
 from cdp.intake import submit_batch
+from schema.bounds import SOURCE_NAME
 from schema.mutations.inputs import to_row
 from schema.mutations.results import BatchResult
 from schema.types.info import Info
@@ -26,7 +27,8 @@ SourceArg: TypeAlias = Annotated[
     str,
     strawberry.argument(
         description="The sending system, e.g. core_banking or crm (at most 32 characters); "
-        "its trust ranks its values in survivorship."
+        "its trust ranks its values in survivorship.",
+        metadata=SOURCE_NAME,
     ),
 ]
 IdempotencyKeyArg: TypeAlias = Annotated[

@@ -7,6 +7,7 @@ import strawberry
 from cdp.customers import filters
 from cdp.db.enums import PRODUCT_CATEGORIES
 from cdp.errors import InvalidInput
+from schema.bounds import AGE, SMALLINT
 from schema.relay import parse_global_id
 from schema.types.asset_tier import Tier
 from schema.types.ranges import DateTimeRange, DecimalRange, IntRange
@@ -50,7 +51,7 @@ class CustomerFilter:
         default=None, description="Asset tier is one of these."
     )
     risk_levels: list[int] | None = strawberry.field(
-        default=None, description="Risk level (1–5) is one of these."
+        default=None, description="Risk level (1–5) is one of these.", metadata=SMALLINT
     )
     cities: list[str] | None = strawberry.field(default=None, description="City is one of these.")
     provinces: list[str] | None = strawberry.field(
@@ -69,7 +70,9 @@ class CustomerFilter:
         default=None, description="Onboarded within this range."
     )
     age: IntRange | None = strawberry.field(
-        default=None, description="Age in whole years is within this range."
+        default=None,
+        description="Age in whole years is within this range (0–150).",
+        metadata=AGE,
     )
     holds_products: list[str] | None = strawberry.field(
         default=None, description="Holds at least one of these products (product codes)."
@@ -108,7 +111,10 @@ class CustomerFilter:
             cities=_tuple(self.cities),
             provinces=_tuple(self.provinces),
             advisor_ids=_tuple(
-                [parse_global_id(a, audience, "Advisor")[1] for a in self.advisors]
+                [
+                    parse_global_id(a, audience, "Advisor", argument="advisors")[1]
+                    for a in self.advisors
+                ]
                 if self.advisors is not None
                 else None
             ),

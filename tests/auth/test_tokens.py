@@ -64,3 +64,12 @@ def test_the_sources_claim_binds_a_token(verifier: TokenVerifier) -> None:
     for claim in ("crm", [1], {"crm": True}):
         with pytest.raises(Unauthenticated, match="sources claim"):
             verifier.verify(mint_token(["source_system"], subject=f"bad-{claim}", sources=claim))
+
+
+def test_an_empty_secret_turns_hs256_off() -> None:
+    # ``CDP_JWT_SECRET=`` in an env file: HS256 is off, not checked against "" (which
+    # PyJWT would refuse with an error of its own, inside a request).
+    verifier = TokenVerifier(Settings(jwt_secret=SecretStr("")))
+    assert not verifier.enabled
+    with pytest.raises(Unauthenticated, match="algorithm is not accepted"):
+        verifier.verify(mint_token())

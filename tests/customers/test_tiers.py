@@ -11,6 +11,7 @@ from cdp.config import Settings
 from cdp.customers.tiers import (
     Tier,
     age_on,
+    assessment_cutoff,
     risk_assessment_expired,
     tier_bounds,
     tier_for,
@@ -42,7 +43,7 @@ def test_years_before_falls_back_from_leap_day() -> None:
      (date(2023, 5, 31), True)],
 )  # fmt: skip
 def test_assessment_older_than_a_year_is_expired(assessed: date | None, expired: bool) -> None:
-    assert risk_assessment_expired(assessed, date(2024, 6, 1)) is expired
+    assert risk_assessment_expired(assessed, assessment_cutoff(date(2024, 6, 1))) is expired
 
 
 def test_age_counts_whole_years() -> None:

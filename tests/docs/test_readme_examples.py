@@ -77,7 +77,9 @@ def test_demo_prints_the_readme_query() -> None:
     readme_query = next(b for b in GRAPHQL if b.path == ROOT / "README.md").text
     number = customer_no(1)
     assert f'"{number}"' in readme_query
-    lines = demo_banner("http://127.0.0.1:8000", "cdp_x_y", number, ["C2", "C3"], Path(".cdp"))
+    lines = demo_banner(
+        "http://127.0.0.1:8000", "cdp_x_y", "eyJ.x.y", number, ["C2", "C3"], Path(".cdp")
+    )
     start = lines.index("  then try in GraphiQL:") + 1
     printed = " ".join(lines[start : start + 2])
     assert _one_line(printed) == _one_line(readme_query)

@@ -192,6 +192,23 @@ async def test_rejections_are_reported_and_quarantined(
     assert await scalar(session, "SELECT reason_code FROM quarantine") == code
 
 
+async def test_every_problem_of_a_row_is_reported(session: AsyncWriteSession) -> None:
+    row = {
+        "source_key": "A", "name": "张三", "phone": "123", "email": "not-an-address",
+        "annual_income": "-5", "risk_level": "C9",
+    }  # fmt: skip
+    result = await ingest_batch(session, source="crm", kind="customers", rows=[row])
+    (item,) = result.items
+    assert (item.status, item.field, item.code) == ("rejected", "phone", "phone_invalid")
+    assert item.reason is not None
+    problems = [p.split(":", 1)[0] for p in item.reason.split("; ")]
+    assert problems == [
+        "phone (phone_invalid)", "email (email_invalid)",
+        "annual_income (amount_negative)", "risk_level (risk_level_invalid)",
+    ]  # fmt: skip
+    assert await scalar(session, "SELECT reason FROM quarantine") == item.reason
+
+
 async def test_duplicate_key_in_batch_keeps_the_later_row(session: AsyncWriteSession) -> None:
     result = await ingest_batch(
         session,

@@ -21,6 +21,8 @@ def test_csv_bom_and_ragged_rows(tmp_path: Path) -> None:
     (batch,) = list(read_batches(path, "customers", 10))
     assert batch[0].values == {"source_key": "A", "name": "甲"}
     assert batch[1].error == "expected 2 fields, found 3"
+    # Kept as read: the value beyond the header is not dropped.
+    assert batch[1].values == {"source_key": "B", "name": "乙", "_extra": ["extra"]}
 
 
 def _whole_file(path: Path) -> list[tuple[int, dict[str, object], str | None]]:

@@ -53,7 +53,7 @@ async def test_examples_end_to_end(fresh_database: MakeDb, tmp_path: Path) -> No
     }
     with rejects.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert [(r["row_number"], r["code"]) for r in rows] == [
+    assert [(r["reject_row"], r["reject_code"]) for r in rows] == [
         ("5", "id_number_checksum"),
         ("6", "id_birth_date_mismatch"),
         ("7", "required"),

@@ -284,3 +284,16 @@ def test_roles_that_mask_the_id_number_mask_its_birth_date_digits(
         assert default_policy.decision(roles, "Customer", "birthDate", "filter") is D
         assert default_policy.decision(roles, "Customer", "idNumber", "filter") is D
         assert default_policy.decision(roles, "Customer", "age", "read") is A
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("type_name", ["ImportRun", "ImportCount", "QuarantinedRow"])
+def test_ingestion_records_are_for_administrators_only(
+    default_policy: CompiledPolicy, role: str, type_name: str
+) -> None:
+    fields = default_policy.types[type_name]
+    assert fields
+    want = A if role == "admin" else D
+    for field in fields:
+        for action in ("read", "filter"):
+            assert default_policy.decision([role], type_name, field, action) is want, field

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import hmac
+from pathlib import Path
 
 import pytest
 
-from cdp.crypto import Cipher, _derive
+from cdp.config import Settings
+from cdp.crypto import Cipher, _derive, load_master_key
+from cdp.errors import Unavailable
 
 MASTER = bytes(range(32))
 
@@ -37,3 +40,11 @@ def test_sealed_tokens_are_bound_to_their_context() -> None:
     # Another master key opens nothing either.
     with pytest.raises(ValueError, match="not a sealed token"):
         Cipher.from_master_key(bytes(32)).unseal(token, admin)
+
+
+def test_production_refuses_to_make_up_a_key(tmp_path: Path) -> None:
+    with pytest.raises(Unavailable, match="CDP_ENCRYPTION_KEY must be set"):
+        load_master_key(Settings(env="production", encryption_key=None, data_dir=tmp_path))
+    assert not (tmp_path / "secret.key").exists()
+    made = load_master_key(Settings(env="development", encryption_key=None, data_dir=tmp_path))
+    assert len(made) == 32

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSON, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -95,6 +96,16 @@ class Quarantine(Base):
     __table_args__ = (
         CheckConstraint(in_list("kind", RECORD_KINDS), name="kind_valid"),
         Index("ix_quarantine_import_run_id", "import_run_id"),
+        # Once per source and content (kind, source key, row as read): see
+        # ``cdp.ingest.quarantine``. Rows from before the hash existed have none.
+        Index(
+            "uq_quarantine_source_content",
+            "source",
+            "content_hash",
+            unique=True,
+            postgresql_where=text("content_hash IS NOT NULL"),
+        ),
+        Index("ix_quarantine_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -109,7 +120,10 @@ class Quarantine(Base):
     reason_code: Mapped[str] = mapped_column(String(48))
     reason: Mapped[str] = mapped_column(Text)
     payload_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    content_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Set when a retry of the row was accepted (``cdp quarantine retry``).
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class IdentityMerge(Base):

@@ -92,11 +92,19 @@ def parse_datetime(value: object) -> datetime | None:
         else:
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=CST)
-            return moment.astimezone(UTC)
+            return _in_utc(moment, value)
     parsed = _parts(value)
     if parsed is None:
         return None
-    return parsed[0].astimezone(UTC)
+    return _in_utc(parsed[0], value)
+
+
+def _in_utc(moment: datetime, value: object) -> datetime:
+    # 0001-01-01 00:00 at +08:00 is a day before the calendar starts, in UTC.
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise Rejection(None, "date_invalid", f"no such instant in UTC: {value!r}") from None
 
 
 def not_future(value: date | None, today: date) -> date | None:

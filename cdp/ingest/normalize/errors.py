@@ -46,3 +46,13 @@ class Rejection(Exception):
     def on(self, field: str) -> Rejection:
         """The same rejection attributed to ``field`` (value rules do not know their column)."""
         return Rejection(field, self.code, self.reason)
+
+    @classmethod
+    def of_row(cls, problems: list[Rejection]) -> Rejection:
+        """One rejection for every problem of a row: the first one's field and code, and
+        each problem, with its field and code, in the reason."""
+        first = problems[0]
+        if len(problems) == 1:
+            return first
+        reason = "; ".join(f"{p.field} ({p.code}): {p.reason}" for p in problems)
+        return cls(first.field, first.code, reason)

@@ -1,7 +1,7 @@
 """API keys carry the source names they may send records as
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-03 18:30:00.000000
 
 A source name decides survivorship trust and scopes idempotency keys and record

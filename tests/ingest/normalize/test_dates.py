@@ -31,6 +31,21 @@ def test_bad_dates_are_rejected(raw: str) -> None:
     assert exc.value.code == "date_invalid"
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "0001-01-01T00:00:00+14:00",  # the fast ISO path
+        "0001-01-01",  # midnight China time: still the year 0 in UTC
+        "0001/01/01 00:00 +08:00",
+        "9999-12-31T23:59:59-14:00",
+    ],
+)
+def test_instants_outside_the_calendar_in_utc_are_rejected(raw: str) -> None:
+    with pytest.raises(Rejection) as exc:
+        parse_datetime(raw)
+    assert exc.value.code == "date_invalid"
+
+
 def test_future_dates_are_out_of_range() -> None:
     with pytest.raises(Rejection) as exc:
         not_future(date(2100, 1, 1), date(2024, 1, 1))

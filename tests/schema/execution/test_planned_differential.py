@@ -31,6 +31,7 @@ from tests.factories import (
     create_referral,
     create_transaction,
 )
+from tests.schema.execution.plan_failures import plan_failures
 
 BRANCH = "计划测试支行"
 FILTER = f'filter: {{branches: ["{BRANCH}"]}}'
@@ -219,6 +220,9 @@ async def test_declined_values_report_the_same_errors(
 ) -> None:
     monkeypatch.setattr(assemble, name, BREAKAGES[name])
     query = f"{{ customers(first: 10, {FILTER}) {{ nodes {{ id name tier age }} }} }}"
+    failures = plan_failures()
     reference, planned = await _both(client, query, {})
     assert planned == reference
     assert b'"errors"' in planned
+    # A declined value is the plan working as designed, not a failure.
+    assert plan_failures() == failures

@@ -4,7 +4,8 @@
 with ``0`` so they sort before anything else in the database. It belongs to the
 advisor ``advisor``, granted partner sharing, holds a product, is head of a
 household with ``spouse`` (also the advisor's), referred ``friend``, has
-activity and was read by ``0-world`` (an audit entry). ``stranger`` belongs to
+activity and was read by ``0-world`` (an audit entry); ``0-world`` also sent an
+import run with a quarantined row. ``stranger`` belongs to
 another advisor and granted nothing.
 """
 
@@ -17,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from cdp.db.engine import AsyncWriteSession
 from cdp.db.models import Advisor, Customer, Household
@@ -93,6 +95,18 @@ async def world(session: AsyncWriteSession) -> World:
         request_id="0-request",
     )
     await copy_entries(session, [read])
+    # An import run of the world's own source, with one quarantined row it resolved.
+    await session.execute(
+        text(
+            "WITH run AS (INSERT INTO import_run (source, kind, origin, status, finished_at, "
+            "counts) VALUES ('0-world', 'customers', 'world.csv', 'completed', now(), "
+            '\'{"read": 2, "rejected": 1}\') RETURNING id) '
+            "INSERT INTO quarantine (import_run_id, source, kind, row_number, source_key, "
+            "field, reason_code, reason, payload, resolved_at) SELECT id, '0-world', "
+            "'customers', 2, 'W1', 'phone', 'phone_invalid', 'not a phone', "
+            '\'{"source_key": "W1"}\', now() FROM run'
+        )
+    )
     return World(advisor, other, first, spouse, friend, stranger, household)
 
 

@@ -81,6 +81,17 @@ ROUTES: dict[str, tuple[str, list[str | int], list[tuple[str, str]]]] = {
         ["auditLog", "nodes", 0],
         [],
     ),
+    "ImportRun": ('{ importRuns(source: "0-world", first: 1) { SEL } }', ["importRuns", 0], []),
+    "ImportCount": (
+        '{ importRuns(source: "0-world", first: 1) { counts { SEL } } }',
+        ["importRuns", 0, "counts", 0],
+        [("ImportRun", "counts")],
+    ),
+    "QuarantinedRow": (
+        '{ quarantinedRows(source: "0-world", includeResolved: true, first: 1) { SEL } }',
+        ["quarantinedRows", 0],
+        [],
+    ),
 }
 
 # How to select a field that is not a leaf.
@@ -100,6 +111,7 @@ OBJECT_FIELDS = {
     "product",
     "members",
     "customer",
+    "counts",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from cdp.customers.tiers import years_before
 from cdp.db.engine import AsyncWriteSession
 from cdp.db.models import Customer
 from tests.factories import (
@@ -288,3 +289,27 @@ async def test_unknown_activity_kind_is_bad_input(api: Api, session: AsyncWriteS
 async def test_unknown_customer_is_not_found(api: Api) -> None:
     error = await api.error(PROFILE, no="NOPE")
     assert error["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_assessment_expiry_served_at_its_boundary(
+    api: Api, session: AsyncWriteSession
+) -> None:
+    # The API computes the flag per row while assembling a page; a day on either
+    # side of one year ago, and a customer never assessed.
+    today = date.today()
+    year_ago = years_before(today, 1)
+    cases = {
+        year_ago: False,
+        year_ago - timedelta(days=1): True,
+        None: True,
+    }
+    numbers = {}
+    for assessed in cases:
+        customer = await create_customer(session, risk_assessed_at=assessed)
+        numbers[assessed] = customer.customer_no
+    for assessed, expired in cases.items():
+        data = await api.data(
+            "query($no: String!) { customer(customerNo: $no) { riskAssessmentExpired } }",
+            no=numbers[assessed],
+        )
+        assert data["customer"]["riskAssessmentExpired"] is expired, assessed
