@@ -58,7 +58,6 @@ def test_an_existing_rejects_file_is_narrowed_and_rewritten(tmp_path: Path) -> N
     assert "old contents" not in path.read_text(encoding="utf-8")
 
 
-
 async def test_rejected_rows_are_kept_as_read(db: Database, tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_text(
