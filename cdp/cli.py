@@ -137,6 +137,7 @@ def demo(
 
     from cdp.customers.repository import CustomerRepository
     from cdp.seed import seed_database
+    from cdp.seed.chunk import customer_no
 
     settings = get_settings()
     if settings.jwt_secret is None or not settings.jwt_secret.get_secret_value():
@@ -147,7 +148,7 @@ def demo(
         settings = get_settings()
     token = mint(settings, "demo-frontend", ["frontend"], ttl=timedelta(hours=12))
 
-    async def prepare() -> tuple[list[str], str]:
+    async def prepare() -> tuple[str, list[str], str]:
         url = database_url(settings)
         await migrate.upgrade(url)
         async with open_database(settings) as db:
@@ -163,16 +164,30 @@ def demo(
             if await full_run_due(db, datetime.now(UTC)):
                 console.print("computing the tag library for every customer …")
                 await run_tags_once(db)
-        return samples, key
+            # The README's example customer is the first of every seeded data set;
+            # a database filled by `cdp import` instead shows one of its own.
+            first = customer_no(1)
+            async with db.read_session() as session:
+                found = await CustomerRepository(session).by_customer_no(first, aum=False)
+        example = first if found is not None or not samples else samples[0]
+        return example, [s for s in samples if s != example], key
 
-    samples, key = run_command(prepare())
+    example, others, key = run_command(prepare())
     url = f"http://{settings.host}:{port or settings.port}"
-    example = samples[0] if samples else "C0000000001"
-    for line in (
+    for line in demo_banner(url, key, token, example, others, settings.data_dir):
+        console.print(line, soft_wrap=True, highlight=False)
+    serve(host=None, port=port, workers=1)
+
+
+def demo_banner(
+    url: str, key: str, token: str, example: str, others: list[str], data_dir: Path
+) -> list[str]:
+    """What `cdp demo` prints: where to go, the credentials, and the README's first query."""
+    return [
         "[bold]cdp demo[/]",
         f"  GraphiQL   {url}/graphql",
         f"  health     {url}/healthz    readiness {url}/readyz    metrics {url}/metrics",
-        f"  admin key  {key}   (local demo only; saved in {settings.data_dir}/demo-admin.key)",
+        f"  admin key  {key}   (local demo only; saved in {data_dir}/demo-admin.key)",
         "  in GraphiQL, open Headers and paste:",
         f'    {{"Authorization": "Bearer {key}"}}',
         f'  with curl:  curl -H "Authorization: Bearer {key}" -H "Content-Type: application/json" '
@@ -180,17 +195,15 @@ def demo(
         "  then try in GraphiQL:",
         f'    {{ customer(customerNo: "{example}") {{ name age city riskLevelLabel tier aum',
         "        holdings { product { code name category riskRating } marketValue } } }",
-        f"  other large customers: {', '.join(samples[1:]) or '-'}",
+        f"  customers with the largest AUM: {', '.join(others) or '-'}",
         "  the same customer as another role sees it (masked name and phone, no ID number):",
         "    cdp keys create --name demo-marketer --role marketer   (then use that key)",
         "  a front-end JWT (role frontend, 12 hours), signed with the development secret in "
-        f"{settings.data_dir}/jwt-secret.dev unless CDP_JWT_SECRET is set:",
+        f"{data_dir}/jwt-secret.dev unless CDP_JWT_SECRET is set:",
         f"    {token}",
         "  more: cdp tokens create --sub NAME --role ROLE [--advisor ID] [--ttl 12h]; "
         "a browser app on another origin needs CDP_CORS_ORIGINS=http://localhost:5173",
-    ):
-        console.print(line, soft_wrap=True, highlight=False)
-    serve(host=None, port=port, workers=1)
+    ]
 
 
 if __name__ == "__main__":

@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     # a switchboard and never used for matching.
     identity_phone_cap: int = 5
 
-    # Asset tiers in yuan (defaults from DESIGN.md).
+    # Asset tiers in yuan: 大众 below 50万, 潜力 to 600万, 高净值 from 600万.
     tier_potential_min: int = 500_000
     tier_hnw_min: int = 6_000_000
 

@@ -7,7 +7,7 @@ already loaded. Both read the current state in ``consent`` (``consent_event`` is
 history) and gates keep nothing between calls, so a withdrawal recorded before a
 query is honoured by that query: there is no cache to go stale.
 
-What a missing row means follows PIPL as DESIGN.md reads it:
+What a missing row means follows PIPL (docs/architecture.md, *Personal information*):
 
 - ``profiling`` and ``partner_sharing`` need the customer's consent, so no row
   means no: only an explicit grant opens them.

@@ -1,6 +1,6 @@
 """Masking functions: what a caller with a ``mask`` decision sees instead of a value.
 
-Conventions (DESIGN.md, JR/T 0171): a masked value keeps just enough to recognise
+Conventions (JR/T 0171): a masked value keeps just enough to recognise
 it in a conversation ("the number ending 1234") and never enough to contact or
 identify the person. Each hidden character becomes one ``*``, except in e-mail
 addresses (a fixed ``***``, since the length of a local part helps guessing it).

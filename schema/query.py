@@ -78,7 +78,7 @@ class Query(PolicyQueryMixin, AuditQueryMixin, IngestAdminQueryMixin):
         self,
         info: Info,
         customer_no: Annotated[
-            str, strawberry.argument(description="The customer number, e.g. C0000000001.")
+            str, strawberry.argument(description="The customer number, e.g. C1123505060.")
         ],
     ) -> Customer:
         ctx = info.context

@@ -1,4 +1,4 @@
-"""Asset tiers and derived profile values (rules in DESIGN.md, thresholds in settings)."""
+"""Asset tiers and derived profile values (docs/architecture.md; thresholds in settings)."""
 
 from __future__ import annotations
 

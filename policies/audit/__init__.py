@@ -1,6 +1,7 @@
 """The audit trail of sensitive reads: entries, the batching writer, auditor queries.
 
-DESIGN.md asks to log who read which sensitive field, when, under which policy.
+Personal-information rules (PIPL; JR/T 0171) ask to log who read which sensitive
+field, when, under which policy (docs/architecture.md, *Personal information*).
 While a request runs, ``SensitiveReads`` gathers what it read; afterwards the
 request path builds an ``AuditEntry`` from it and hands it to ``AuditWriter.record``;
 the writer stores entries in batches off the request path; ``AuditRepository``
