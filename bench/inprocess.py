@@ -41,9 +41,11 @@ def token(roles: Sequence[str], advisor_id: int | None = None) -> str:
 
 
 @asynccontextmanager
-async def running_app(url: str) -> AsyncIterator[httpx.AsyncClient]:
+async def running_app(
+    url: str, settings: Settings | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
     """A client of a freshly started app on ``url``; pass credentials per request."""
-    app = create_app(settings_for(url))
+    app = create_app(settings or settings_for(url))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:

@@ -21,6 +21,12 @@ from cdp.db.engine import Database
 from tagging.engine import evaluate, runs, write
 from tagging.engine.plan import PlannedTag, plan_run
 
+# Memory per sort or hash of a run's statements. At the default (4MB) the feature
+# aggregation, the layer pivots and the diff's join spill gigabytes to disk at a
+# million customers; a run is one session at a time (the advisory lock), so a
+# larger budget for it alone is affordable.
+RUN_WORK_MEM = "256MB"
+
 # (stage, done, total): stages are "features", "evaluate" (done/total in tags), "write".
 Progress = Callable[[str, int, int], None]
 
@@ -68,6 +74,7 @@ async def _work(
 ) -> None:
     # A huge generated expression costs more to JIT-compile than to interpret.
     await session.execute(text("SET LOCAL jit = off"))
+    await session.execute(text(f"SET LOCAL work_mem = '{RUN_WORK_MEM}'"))
     clock = time.perf_counter()
 
     def stage(name: str) -> None:

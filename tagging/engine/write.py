@@ -7,6 +7,12 @@ left, update what changed, insert what they entered, append one timeline event
 per change). A value whose rule was edited but that came out the same is
 re-stamped with the new version without an event: its value did not change.
 
+The diff is stored in customer order and the inserts read it in that order (a
+plain scan of a fresh table returns its rows as written): the indexes on
+``customer_id`` of values and events then grow at one end instead of taking
+millions of random page writes, which at a million customers was most of a first
+run's write time. It changes nothing else: the order is a matter of speed only.
+
 Evidence is written with the value; while a value stays the same its evidence is
 that of the run that last changed it (rewriting every row whose underlying
 numbers moved would write most rows on every run).
@@ -61,6 +67,7 @@ async def diff(session: AsyncSession, tag_ids: Sequence[int], *, scoped: bool) -
             LEFT JOIN tag_definition d ON d.id = v.tag_id
             WHERE v.tag_id IS NULL OR s.tag_id IS NULL
                OR v.value <> s.value OR v.version <> s.version
+            ORDER BY 2, 1
             """
         ),
         {"tags": list(tag_ids)},
