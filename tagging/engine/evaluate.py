@@ -148,7 +148,9 @@ async def materialise_features(
         sorted(specs, key=lambda s: s.name),
         as_of=as_of,
         customer_ids=customer_ids,
-        tag_values=stored_tag_values(customer_ids),
+        # Tags of this run are read from the run's own values (``_run_features``):
+        # their stored values would be pivoted out of every stored value for nothing.
+        tag_values=stored_tag_values(customer_ids, skip={t.key for t in tags}),
         attributes=sorted(attrs),
     ).subquery("f")
     wanted = {"customer_id", *attrs, *(s.name for s in specs)}
@@ -238,8 +240,13 @@ def _run_features(
     return FeatureColumns(select(*columns).select_from(joined).subquery("features"))
 
 
-def stored_tag_values(customer_ids: Select[Any] | None = None) -> FromClause:
-    """Current values as ``feature_query`` reads other tags: (customer_id, tag_key, text)."""
+def stored_tag_values(
+    customer_ids: Select[Any] | None = None, *, skip: Iterable[str] = ()
+) -> FromClause:
+    """Current values as ``feature_query`` reads other tags: (customer_id, tag_key, text).
+
+    ``skip``: tag keys left out (none of their rows is read).
+    """
     stmt = select(
         TagValue.customer_id,
         TagDefinition.key.label("tag_key"),
@@ -247,6 +254,9 @@ def stored_tag_values(customer_ids: Select[Any] | None = None) -> FromClause:
     ).join(TagDefinition, TagDefinition.id == TagValue.tag_id)
     if customer_ids is not None:
         stmt = stmt.where(TagValue.customer_id.in_(customer_ids))
+    skipped = sorted(set(skip))
+    if skipped:
+        stmt = stmt.where(TagDefinition.key.not_in(skipped))
     return stmt.subquery("stored_tag_values")
 
 
