@@ -57,7 +57,7 @@ from tagging.engine import RunReport, run_tags
 from tagging.engine.full import RUN_WORK_MEM
 from tagging.library import install_library
 
-console = Console()
+console = Console(width=160)  # tables stay readable when the output is a log file
 STAGES = ("features", "evaluate", "write")
 
 
