@@ -10,8 +10,8 @@ re-stamped with the new version without an event: its value did not change.
 The diff is stored in customer order and the inserts read it in that order (a
 plain scan of a fresh table returns its rows as written): the indexes on
 ``customer_id`` of values and events then grow at one end instead of taking
-millions of random page writes, which at a million customers was most of a first
-run's write time. It changes nothing else: the order is a matter of speed only.
+random page writes (a first run at a million customers inserts 12 M rows into
+each). It changes nothing else: the order is a matter of speed only.
 
 Evidence is written with the value; while a value stays the same its evidence is
 that of the run that last changed it (rewriting every row whose underlying
