@@ -50,10 +50,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, false
+from sqlalchemy import ColumnElement
 
 from cdp.errors import Forbidden, ForbiddenField, ForbiddenFilter
-from policies.row_scopes import EVERY_ROW, Entity, RowScope
+from policies.row_scopes import EVERY_ROW, NO_ROW, Entity, RowScope
 
 __all__ = ["DENIED", "AllowAll", "Entity", "FieldPolicy"]
 
@@ -117,6 +117,8 @@ class DenyAll(FieldPolicy):
     """No field, no filter, no write, no row: what a context without a policy gets."""
 
     version = "deny-all"
+    # Repositories read the scope value itself (their statement caches key on it).
+    row_scope = NO_ROW
 
     def project(self, type_name: str, values: dict[str, Any]) -> dict[str, Any]:
         return dict.fromkeys(values, DENIED)
@@ -137,6 +139,3 @@ class DenyAll(FieldPolicy):
 
     def require_write(self, type_name: str, attributes: Iterable[str]) -> None:
         raise Forbidden(f"you may not write {type_name}")
-
-    def scope(self, entity: Entity) -> ColumnElement[bool] | None:
-        return false()
