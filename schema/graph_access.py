@@ -17,6 +17,7 @@ through here for three things:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from cdp.customers.repository import CustomerRepository
 from cdp.errors import Unavailable
@@ -66,3 +67,8 @@ async def customers_of(info: Info, ids: list[int], sel: Selection) -> dict[int, 
         rows = await CustomerRepository(ctx.session).by_ids(ids, scope=ctx.policy.row_scope)
     built = await assemble.customers(ctx, rows, sel)
     return {c.pk: c for c in built}
+
+
+def yuan(amount: float) -> Decimal:
+    """An amount from the graph's float arrays as the API's money: two decimals."""
+    return Decimal(repr(float(amount))).quantize(Decimal("0.01"))

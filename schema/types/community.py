@@ -16,7 +16,7 @@ import numpy as np
 import strawberry
 
 from schema.dataloaders.lookahead import selection_of
-from schema.graph_access import graph_of, visible
+from schema.graph_access import graph_of, visible, yuan
 from schema.types.info import Info
 
 
@@ -47,7 +47,7 @@ async def community_of(info: Info, customer_id: int) -> Community | None:
     seen = await visible(info, members)
     aum = None
     if len(seen) == len(members):
-        aum = Decimal(str(round(sum(core.aum(c) for c in members), 2)))
+        aum = yuan(sum(core.aum(c) for c in members))
         if "aum" in selection_of(info) and ctx.policy.may_read("Community", "aum"):
             ctx.audit.note(["Community.aum"], members)
     values = {"id": strawberry.ID(str(label)), "size": len(seen), "aum": aum}

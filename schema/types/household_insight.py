@@ -9,13 +9,11 @@ cross-sell filters: suitability, minimum investment, on sale).
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import strawberry
 
 from cdp.customers.tiers import Tier
 from graph.households import HouseholdView
-from schema.graph_access import graph_of, visible
+from schema.graph_access import graph_of, visible, yuan
 from schema.types.category_amount import CategoryAmount
 from schema.types.info import Info
 
@@ -52,9 +50,7 @@ async def holdings_by_category_of(info: Info, household_id: int) -> list[Categor
     info.context.audit.note(["Household.holdingsByCategory"], [m.customer_id for m in view.members])
     project = info.context.policy.project
     return [
-        CategoryAmount(
-            **project("CategoryAmount", {"category": c, "amount": Decimal(str(round(v, 2)))})
-        )
+        CategoryAmount(**project("CategoryAmount", {"category": c, "amount": yuan(v)}))
         for c, v in sorted(view.by_category.items(), key=lambda kv: -kv[1])
     ]
 

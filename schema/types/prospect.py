@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from schema.dataloaders.lookahead import selection_of
-from schema.graph_access import customers_of, graph_of, unrestricted, visible
+from schema.graph_access import customers_of, graph_of, unrestricted, visible, yuan
 from schema.types.info import Info
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ async def prospects_of(info: Info, first: int) -> list[Prospect]:
                 "Prospect",
                 {
                     "customer": built.get(p.customer_id),
-                    "connected_aum": Decimal(str(round(p.connected_aum, 2))),
+                    "connected_aum": yuan(p.connected_aum),
                     "reasons": sorted(set(p.reasons)),
                 },
             )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from schema.dataloaders.lookahead import selection_of
-from schema.graph_access import customers_of, graph_of, visible
+from schema.graph_access import customers_of, graph_of, visible, yuan
 from schema.types.info import Info
 
 if TYPE_CHECKING:
@@ -81,5 +81,5 @@ async def referral_network_of(info: Info, customer_id: int, depth: int) -> Refer
             make(ReferralLink, "ReferralLink", source=position[a], target=position[b])
             for a, b in edges
         ],
-        total_aum=Decimal(str(round(total, 2))),
+        total_aum=yuan(total),
     )

@@ -16,7 +16,7 @@ import strawberry
 from graph import referrals
 from graph.core import Core
 from schema.dataloaders.lookahead import selection_of
-from schema.graph_access import customers_of, graph_of, unrestricted, visible
+from schema.graph_access import customers_of, graph_of, unrestricted, visible, yuan
 from schema.types.info import Info
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ async def top_referrers_of(info: Info, first: int) -> list[TopReferrer]:
             "influence": round(r.influence, 8),
             "direct_referrals": r.direct,
             "cascade_size": r.cascade_size if whole else None,
-            "cascade_aum": Decimal(str(round(r.cascade_aum, 2))) if whole else None,
+            "cascade_aum": yuan(r.cascade_aum) if whole else None,
         }
         out.append(TopReferrer(**policy.project("TopReferrer", values)))
     if "cascadeAum" in sel and policy.may_read("TopReferrer", "cascadeAum"):
