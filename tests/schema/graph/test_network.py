@@ -82,7 +82,10 @@ async def test_referral_network_stays_inside_the_row_scope(
     assert codes(frontend) == ["FORBIDDEN_FIELD"]
 
 
-TOP = "{ topReferrers(first: 5) { customer { customerNo name } directReferrals cascadeSize cascadeAum } }"
+TOP = (
+    "{ topReferrers(first: 5) "
+    "{ customer { customerNo name } directReferrals cascadeSize cascadeAum } }"
+)
 PROSPECTS = "{ prospects(first: 5) { customer { customerNo } connectedAum reasons } }"
 
 
@@ -158,7 +161,11 @@ async def test_community_counts_and_aum_within_scope(
 HOUSEHOLD = """
 query($no: String!) {
   customer(customerNo: $no) {
-    household { tier holdingsByCategory { category amount } gaps { category text suggestedProductCode } }
+    household {
+      tier
+      holdingsByCategory { category amount }
+      gaps { category text suggestedProductCode }
+    }
   }
 }
 """

@@ -22,6 +22,7 @@ from sqlalchemy import text
 
 from cdp.db.engine import AsyncWriteSession
 from cdp.db.models import Advisor, Customer, Household
+from cdp.ingest.quarantine import seal_payload
 from policies.audit import AuditEntry
 from policies.audit.writer import copy_entries
 from tests.conftest import AppClient
@@ -102,16 +103,25 @@ async def world(session: AsyncWriteSession) -> World:
             "counts) VALUES ('0-world', 'customers', 'world.csv', 'completed', now(), "
             '\'{"read": 2, "rejected": 1}\') RETURNING id) '
             "INSERT INTO quarantine (import_run_id, source, kind, row_number, source_key, "
-            "field, reason_code, reason, payload, resolved_at) SELECT id, '0-world', "
-            "'customers', 2, 'W1', 'phone', 'phone_invalid', 'not a phone', "
-            '\'{"source_key": "W1"}\', now() FROM run'
-        )
+            "field, reason_code, reason, payload_enc, resolved_at) SELECT id, '0-world', "
+            "'customers', 2, 'W1', 'phone', 'phone_invalid', 'not a phone', :payload, "
+            "now() FROM run"
+        ),
+        {"payload": seal_payload({"source_key": "W1"})},
     )
     return World(advisor, other, first, spouse, friend, stranger, household)
 
 
 @pytest.fixture
-async def as_role(app_client: AppClient, world: World) -> AsyncIterator[Any]:
+def role_settings() -> dict[str, Any]:
+    """Settings the role's app is served with (a module may serve a graph snapshot)."""
+    return {}
+
+
+@pytest.fixture
+async def as_role(
+    app_client: AppClient, world: World, role_settings: dict[str, Any]
+) -> AsyncIterator[Any]:
     """``await as_role("partner")`` → an ``Api`` for that role (the advisor role is
     the world's advisor; ``sources=`` the source names a source system may send as)."""
     from contextlib import AsyncExitStack
@@ -129,6 +139,7 @@ async def as_role(app_client: AppClient, world: World) -> AsyncIterator[Any]:
                     subject=f"test-{roles[0]}",
                     claims={"sources": list(sources)},
                     rate_limit_enabled=False,
+                    **role_settings,
                 )
             )
             if purpose is not None:
