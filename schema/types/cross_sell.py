@@ -154,11 +154,10 @@ def _build(info: Info, answer: Answer, purpose: str) -> CrossSell:
         )
         for item in answer.items
     ]
-    return make(
-        CrossSell,
-        "CrossSell",
-        purpose=CrossSellPurpose(purpose),
-        items=items,
-        withheld=answer.withheld,
-        excluded=_numbers(info, {k: float(v) for k, v in answer.excluded.items()}),
-    )
+    values = {
+        "purpose": CrossSellPurpose(purpose),
+        "items": items,
+        "withheld": answer.withheld,
+        "excluded": _numbers(info, {k: float(v) for k, v in answer.excluded.items()}),
+    }
+    return CrossSell(**policy.project("CrossSell", values))

@@ -70,9 +70,7 @@ async def referral_network_of(info: Info, customer_id: int, depth: int) -> Refer
     total = sum(n.aum for n in nodes if n.depth > 0)
     if "totalAum" in sel and policy.may_read("ReferralNetwork", "totalAum"):
         ctx.audit.note(["ReferralNetwork.totalAum"], [n.customer_id for n in nodes])
-    return make(
-        ReferralNetwork,
-        "ReferralNetwork",
+    values = dict(
         nodes=[
             make(ReferralNode, "ReferralNode", customer=built.get(n.customer_id), depth=n.depth)
             for n in nodes
@@ -83,3 +81,4 @@ async def referral_network_of(info: Info, customer_id: int, depth: int) -> Refer
         ],
         total_aum=yuan(total),
     )
+    return ReferralNetwork(**policy.project("ReferralNetwork", values))

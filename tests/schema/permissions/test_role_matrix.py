@@ -43,7 +43,7 @@ from tests.schema.permissions.conftest import World, dig
 ROLES = ("admin", "advisor", "frontend", "marketer", "partner", "auditor", "source_system")
 
 _CS = "crossSell(first: 1)"
-_HEAD = ["households", "nodes", 0, "members", 0, "customer"]
+_HEAD: list[str | int] = ["households", "nodes", 0, "members", 0, "customer"]
 _TO_HEAD = [("Household", "members"), ("HouseholdMember", "customer"), ("Customer", "crossSell")]
 
 # type -> (document, SEL standing for the selection; path to the object, fields on the way)
