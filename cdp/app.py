@@ -207,7 +207,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         writer.start()
         app.state.audit_writer = writer
         # The knowledge graph: the stored snapshot, memory-mapped and caught up.
-        # Requests share the process's object (see graph/README.md, "Serving").
+        # Requests share the process's object (graph/README.md, "Serving: the GraphQL fields").
         app.state.graph = GraphService(db, settings)
         graph_refresh = start_refresh(
             app.state.graph, settings, pooled=isinstance(db.bind, AsyncEngine)
