@@ -53,7 +53,7 @@ from typing import Any, Final
 from sqlalchemy import ColumnElement, false
 
 from cdp.errors import Forbidden, ForbiddenField, ForbiddenFilter
-from policies.row_scopes import EVERY_ROW, Entity, RowScope
+from policies.row_scopes import EVERY_ROW, NO_ROW, Entity, RowScope
 
 __all__ = ["DENIED", "AllowAll", "Entity", "FieldPolicy"]
 
@@ -122,6 +122,8 @@ class DenyAll(FieldPolicy):
     """No field, no filter, no write, no row: what a context without a policy gets."""
 
     version = "deny-all"
+    # Repositories that take the scope value, not ``scope(entity)``, see no row either.
+    row_scope = NO_ROW
 
     def project(self, type_name: str, values: dict[str, Any]) -> dict[str, Any]:
         return dict.fromkeys(values, DENIED)

@@ -3,7 +3,9 @@
 Only prospects inside the caller's row scope are listed. ``connectedAum`` sums the
 AUM of the high-net-worth customers a prospect is linked to, which may lie outside
 the caller's scope: it is a field of its own in the policy (roles that see every
-customer, or none).
+customer, or none). The reasons name referral links and household relations, so
+only a caller who may read those (``Customer.referrals``, ``Household.members``,
+``HouseholdMember.relation``) may ask.
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ if TYPE_CHECKING:
     from schema.types.customer import Customer
 
 _SCOPED_POOL = 1000
+_LINKS = (
+    ("Customer", "referrals"),
+    ("Household", "members"),
+    ("HouseholdMember", "relation"),
+)
 
 
 @strawberry.type(description="Someone close to a high-net-worth customer who holds little.")
@@ -40,6 +47,9 @@ async def prospects_of(info: Info, first: int) -> list[Prospect]:
     ctx = info.context
     policy = ctx.policy
     policy.require_read("Prospect", "customer")
+    # A prospect is named for a link: a referral or a relation in a household.
+    for type_name, field in _LINKS:
+        policy.require_read(type_name, field)
     service = await graph_of(info)
     everyone = unrestricted(info)
     found = service.prospects(first if everyone else _SCOPED_POOL)

@@ -50,6 +50,7 @@ async def referral_network_of(info: Info, customer_id: int, depth: int) -> Refer
     ctx = info.context
     policy = ctx.policy
     policy.require_read("ReferralNetwork", "nodes")
+    policy.require_read("Customer", "referrals")  # the edges are referral links
     cascade = (await graph_of(info)).referral_network(customer_id, depth)
     seen = await visible(info, [n.customer_id for n in cascade.nodes])
     # Keep what is reachable from the root through visible customers only.

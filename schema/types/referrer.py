@@ -48,6 +48,7 @@ async def top_referrers_of(info: Info, first: int) -> list[TopReferrer]:
     ctx = info.context
     policy = ctx.policy
     policy.require_read("TopReferrer", "customer")
+    policy.require_read("Customer", "referrals")  # who referred how many is a link count
     service = await graph_of(info)
     everyone = unrestricted(info)
     ranked = service.top_referrers(first if everyone else _SCOPED_POOL)

@@ -36,7 +36,8 @@ def _is_graph(line: tuple[str, ...]) -> bool:
     return any(
         part in _GRAPH_FIELDS
         or part.split(".")[0] in _GRAPH_TYPES
-        or (role == "marketer" and part.startswith("Household."))
+        or (role == "marketer" and part.startswith(("Household.", "Referral.")))
+        or (role == "marketer" and part in {"Customer.referrals", "Customer.referredBy"})
         for part in rest
     )
 

@@ -100,6 +100,8 @@ async def test_top_referrers_and_prospects_per_role(
         too_many = await gql(client, TOP.replace("first: 5", "first: 51"))
     async with graph_client(roles=["marketer"], subject="m") as client:
         marketer = await gql(client, TOP)
+        # Prospects name household relations, which a marketer may not read.
+        marketer_prospects = await gql(client, PROSPECTS)
     async with graph_client(roles=["advisor"], subject="a", advisor_id=c["mine"].id) as client:
         advisor = await gql(client, TOP)
         advisor_prospects = await gql(client, PROSPECTS)
@@ -114,6 +116,7 @@ async def test_top_referrers_and_prospects_per_role(
     assert "errors" not in marketer, marketer["errors"]
     names = {r["customer"]["name"] for r in marketer["data"]["topReferrers"]}
     assert all("*" in n for n in names), names
+    assert codes(marketer_prospects) == ["FORBIDDEN_FIELD"]
     assert codes(advisor) == ["FORBIDDEN_FIELD"]
     assert codes(advisor_prospects) == ["FORBIDDEN_FIELD"]
     # The middle customer is high-net-worth: its referrer and referee are prospects.
