@@ -97,6 +97,11 @@ class FieldPolicy:
     def require_read(self, type_name: str, field: str) -> None:
         """Raise ``ForbiddenField`` unless the caller may read ``type_name.field``."""
 
+    def may_read(self, type_name: str, field: str) -> bool:
+        """Whether the caller may read the GraphQL field ``type_name.field`` (in clear
+        or masked): what the knowledge graph may use on the caller's behalf."""
+        return True
+
     def require_filter(self, type_name: str, fields: Iterable[str]) -> None:
         """Raise ``ForbiddenFilter`` unless the caller may filter on all ``fields``."""
 
@@ -131,6 +136,9 @@ class DenyAll(FieldPolicy):
 
     def require_read(self, type_name: str, field: str) -> None:
         raise ForbiddenField(f"you may not read {type_name}.{field}", field=f"{type_name}.{field}")
+
+    def may_read(self, type_name: str, field: str) -> bool:
+        return False
 
     def require_filter(self, type_name: str, fields: Iterable[str]) -> None:
         names = sorted(f"{type_name}.{f}" for f in fields)
