@@ -7,7 +7,10 @@ import time
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from cdp.db.engine import Database
+from cdp.db.models import TagRun
 from tagging.worker import TagWorker
 from tests.factories import create_holding, create_product
 from tests.tagging.tagkit import active_tag, profiled_customer, values_of
@@ -44,3 +47,22 @@ async def test_worker_runs_daily_then_follows_changes(
         await worker.stop()
     async with db.read_session() as session:
         assert await values_of(session, "hnw") == {customer.id: True, other.id: True}
+
+
+async def test_processes_starting_together_run_the_day_once(
+    fresh_database: Callable[[], Awaitable[Database]],
+) -> None:
+    # Every server process starts its worker at the same moment; one full run a day.
+    db = await fresh_database()
+    async with db.write_session() as session:
+        await active_tag(session, "hnw", "aum >= 6000000")
+        await profiled_customer(session, aum=7_000_000)
+    workers = [TagWorker(db, interval=0.05) for _ in range(3)]
+
+    await asyncio.gather(*(w.step() for w in workers))
+    await asyncio.gather(*(w.step() for w in workers))
+
+    async with db.read_session() as session:
+        kinds = (await session.scalars(select(TagRun.kind))).all()
+    # The others may follow the customer's dirty mark, which the full run cleared.
+    assert kinds.count("full") == 1
