@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import suppress
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select, text
 
@@ -53,6 +53,9 @@ class TagWorker:
         self.db = db
         self.interval = interval
         self.daily = daily
+        # The UTC day this process last found the full run done: it stays done until
+        # the date changes, so the loop stops asking (one query less per tick).
+        self._done_on: date | None = None
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -68,10 +71,14 @@ class TagWorker:
 
     async def step(self) -> str | None:
         """One look: the daily full run if due, else dirty customers if any."""
-        if self.daily and await full_run_due(self.db, datetime.now(UTC)):
-            done = await self._daily_run()
-            if done is not None:
-                return done
+        now = datetime.now(UTC)
+        if self.daily and self._done_on != now.date():
+            if await full_run_due(self.db, now):
+                done = await self._daily_run()
+                if done is not None:
+                    return done
+            else:
+                self._done_on = now.date()
         async with self.db.read_session() as session:
             pending = await dirty_count(session)
         if not pending:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from cdp.db.engine import Database
 from cdp.db.models import TagRun
@@ -66,3 +66,17 @@ async def test_processes_starting_together_run_the_day_once(
         kinds = (await session.scalars(select(TagRun.kind))).all()
     # The others may follow the customer's dirty mark, which the full run cleared.
     assert kinds.count("full") == 1
+
+
+async def test_the_day_once_done_is_not_asked_again(
+    fresh_database: Callable[[], Awaitable[Database]],
+) -> None:
+    # The loop asks whether the day's run is due only until it finds it done.
+    db = await fresh_database()
+    worker = TagWorker(db, interval=0.05)
+    assert (await worker.step() or "").startswith("full run")
+    assert await worker.step() is None  # found done today
+    async with db.write_session() as session:
+        await session.execute(delete(TagRun))
+    assert await worker.step() is None  # not asked again today
+    assert (await TagWorker(db, interval=0.05).step() or "").startswith("full run")
