@@ -12,7 +12,6 @@ comes back against the decision:
 - deny: ``null`` and a ``FORBIDDEN_FIELD`` error at the field's path, or at the
   path of a denied field on the way to it.
 
-``Tag`` is not walked: no tag values are stored yet, so no document can reach one.
 The mutation payload types are covered by the write tests in test_leaks.py.
 """
 
@@ -65,6 +64,11 @@ ROUTES: dict[str, tuple[str, list[str | int], list[tuple[str, str]]]] = {
         "{ customers(first: 1) { nodes { interactions(first: 1) { nodes { SEL } } } } }",
         ["customers", "nodes", 0, "interactions", "nodes", 0],
         [("Customer", "interactions")],
+    ),
+    "Tag": (
+        "{ customers(first: 1) { nodes { tags { SEL } } } }",
+        ["customers", "nodes", 0, "tags", 0],
+        [("Customer", "tags")],
     ),
     "Product": ("{ products(first: 1) { nodes { SEL } } }", ["products", "nodes", 0], []),
     "Household": ("{ households(first: 1) { nodes { SEL } } }", ["households", "nodes", 0], []),
@@ -147,10 +151,10 @@ def _documents() -> list[tuple[str, str, list[str]]]:
 POLICY = CompiledPolicy.from_lines(read_policy(), known_fields())
 
 
-def test_every_governed_type_but_tag_and_payloads_is_walked() -> None:
+def test_every_governed_type_but_payloads_is_walked() -> None:
     governed = {name.split(".")[0] for name in sdl_fields(SDL_PATH.read_text(encoding="utf-8"))}
     payloads = {"BatchResult", "BatchCounts", "BatchItemResult", "Rejection", "PolicyUpdate"}
-    assert governed - payloads - {"Tag"} == set(ROUTES)
+    assert governed - payloads == set(ROUTES)
 
 
 def _errors_over(errors: Sequence[dict[str, Any]], path: list[str | int]) -> list[str]:
