@@ -70,6 +70,12 @@ ROUTES: dict[str, tuple[str, list[str | int], list[tuple[str, str]]]] = {
         ["customers", "nodes", 0, "tags", 0],
         [("Customer", "tags")],
     ),
+    "TagDefinition": ('{ tag(key: "world_cautious") { SEL } }', ["tag"], []),
+    "TagVersion": (
+        '{ tag(key: "world_cautious") { versions { SEL } } }',
+        ["tag", "versions", 0],
+        [("TagDefinition", "versions")],
+    ),
     "Product": ("{ products(first: 1) { nodes { SEL } } }", ["products", "nodes", 0], []),
     "Household": ("{ households(first: 1) { nodes { SEL } } }", ["households", "nodes", 0], []),
     "HouseholdMember": (
@@ -116,6 +122,7 @@ OBJECT_FIELDS = {
     "members",
     "customer",
     "counts",
+    "versions",
 }
 
 
@@ -153,7 +160,15 @@ POLICY = CompiledPolicy.from_lines(read_policy(), known_fields())
 
 def test_every_governed_type_but_payloads_is_walked() -> None:
     governed = {name.split(".")[0] for name in sdl_fields(SDL_PATH.read_text(encoding="utf-8"))}
-    payloads = {"BatchResult", "BatchCounts", "BatchItemResult", "Rejection", "PolicyUpdate"}
+    payloads = {
+        "BatchResult",
+        "BatchCounts",
+        "BatchItemResult",
+        "Rejection",
+        "PolicyUpdate",
+        "RuleValidation",
+        "RuleProblem",
+    }
     assert governed - payloads == set(ROUTES)
 
 
