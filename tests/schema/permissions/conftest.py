@@ -4,8 +4,8 @@
 with ``0`` so they sort before anything else in the database. It belongs to the
 advisor ``advisor``, granted partner sharing, holds a product, is head of a
 household with ``spouse`` (also the advisor's), referred ``friend``, has
-activity, carries the tag ``world_cautious`` and was read by ``0-world`` (an audit entry); ``0-world`` also sent an
-import run with a quarantined row. ``stranger`` belongs to
+activity, carries the tag ``world_cautious`` and was read by ``0-world`` (an
+audit entry); ``0-world`` also sent an import run with a quarantined row. ``stranger`` belongs to
 another advisor and granted nothing.
 """
 
