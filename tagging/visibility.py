@@ -1,21 +1,25 @@
-"""Who may read a tag's values: never more than whoever may read what its rule reads.
+"""Who may read a tag's values: never more than whoever may use what its rule reads.
 
 A tag's value is derived from the fields its rule reads (``permission_fields``,
-GraphQL names such as ``Customer.aum``), and from the values of the tags it reads
-with ``has_tag``/``tag``. So a caller may read a tag's values only when the caller
-reads **every** one of those fields in clear, through the whole dependency chain:
-a masked field does not count (a tag over the e-mail's domain would undo the mask),
-and a denied one obviously not. A manual tag reads nothing, so it follows only the
-``Tag`` fields of the policy. The evidence of a value consists of the same fields'
-values, so whoever may read the value may read its evidence.
+GraphQL names such as ``Customer.aum``) and from the values of the tags it reads
+with ``has_tag``/``tag``. A boolean tag *is* a saved filter, and an enum or number
+tag a saved set of them: whether a customer has it says exactly what filtering on
+its inputs would say. So a caller may read a tag's values only when the caller may
+**filter** on every one of those fields, through the whole dependency chain (a
+marketer, who may not filter on the e-mail or the ID number, learns no tag derived
+from them). The evidence of a value shows the attribute values themselves, so it
+is shown only to callers who also **read** every input in clear; others get the
+value without its evidence. A manual tag reads nothing, so it follows only the
+``Tag`` fields of the policy.
 
 The decision is per (role set, tag), made once per request from the definitions
-(a few hundred rows at most), never per value.
+(a few hundred rows at most), never per value. The predicates come from the
+caller's compiled plan; this module only walks the definitions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -70,10 +74,3 @@ def readable_tags(
     return frozenset(
         key for key in inputs if all(reads_in_clear(field) for field in derived_fields(key, inputs))
     )
-
-
-def unreadable_fields(
-    keys: Iterable[str], inputs: Mapping[str, TagInputs], reads_in_clear: Callable[[str], bool]
-) -> list[str]:
-    """The fields among ``keys``' inputs the caller does not read in clear, sorted."""
-    return sorted({f for k in keys for f in derived_fields(k, inputs) if not reads_in_clear(f)})

@@ -125,11 +125,17 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
         lists = await loaders.consents.load_many(ids)
         relations["consents"] = [[build.consent(c, policy) for c in cs] for cs in lists]
     if wanted("tags", "tags"):
-        # Only tags whose every input the caller reads in clear (``tagging.visibility``).
+        # Only tags whose every input the caller may filter on, their evidence only
+        # where it reads every input in clear (``tagging.visibility``).
         stored = await loaders.tag_values.load_many(ids)
         readable = await readable_of(stored, policy, loaders.tag_inputs)
         relations["tags"] = [
-            [build.tag(t, policy) for t in tags if t.key in readable] for tags, _ in stored
+            [
+                build.tag(t, policy, evidence=t.key in readable.evidence)
+                for t in tags
+                if t.key in readable.values
+            ]
+            for tags, _ in stored
         ]
 
     # Contact fields only when selected: masking them costs a few µs per row each.

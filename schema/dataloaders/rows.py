@@ -111,8 +111,10 @@ def consent(row: AnyRow, policy: FieldPolicy) -> Consent:
     return Consent(**policy.project("Consent", values))
 
 
-def tag(current: CurrentTag, policy: FieldPolicy) -> Tag:
-    lines = format_evidence(current.evidence)
+def tag(current: CurrentTag, policy: FieldPolicy, *, evidence: bool) -> Tag:
+    """``evidence``: whether the caller may see the attribute values the rule saw
+    (else evidence and explanation are null)."""
+    lines = format_evidence(current.evidence) if evidence else None
     values = {
         "key": current.key,
         "name": current.name_zh,
@@ -123,7 +125,7 @@ def tag(current: CurrentTag, policy: FieldPolicy) -> Tag:
         "version": current.version,
         "source": current.source,
         "evidence": lines,
-        "explanation": "; ".join(lines),
+        "explanation": None if lines is None else "; ".join(lines),
     }
     return Tag(**policy.project("Tag", values))
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from schema.dataloaders.base import BatchLoader
 from schema.permissions import FieldPolicy
+from schema.tag_rights import may_filter, reads_in_clear
 from tagging.store import CurrentTag, customers_tags
 from tagging.visibility import TagInputs, readable_tags, tag_inputs
 
@@ -37,22 +39,22 @@ class TagInputsLoader(BatchLoader[None, dict[str, TagInputs]]):
         return [inputs for _ in keys]
 
 
-class FieldReader:
-    """``Type.field`` → whether the caller reads it in clear."""
+@dataclass(frozen=True)
+class Readable:
+    """Keys of the tags whose values the caller may read, and of those whose evidence
+    (attribute values) it may read too."""
 
-    def __init__(self, policy: FieldPolicy) -> None:
-        self.policy = policy
-
-    def __call__(self, name: str) -> bool:
-        type_name, _, field = name.partition(".")
-        return self.policy.in_clear(type_name, field)
+    values: frozenset[str]
+    evidence: frozenset[str]
 
 
 async def readable_of(
-    values: Sequence[Values], policy: FieldPolicy, all_inputs: TagInputsLoader
-) -> frozenset[str]:
-    """The keys among ``values``' tags whose values the caller may read."""
-    inputs = {i.key: i for _, own in values for i in own}
+    stored: Sequence[Values], policy: FieldPolicy, all_inputs: TagInputsLoader
+) -> Readable:
+    """What the caller may read of ``stored``'s tags (``tagging.visibility``)."""
+    inputs = {i.key: i for _, own in stored for i in own}
     if any(i.dependencies for i in inputs.values()):
         inputs = await all_inputs.load(None)
-    return readable_tags(inputs, FieldReader(policy))
+    values = readable_tags(inputs, may_filter(policy))
+    evidence = readable_tags(inputs, reads_in_clear(policy))
+    return Readable(values, values & evidence)

@@ -9,15 +9,13 @@ the fields.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import strawberry
 
-from cdp.errors import ForbiddenFilter
 from schema.bounds import bounded
-from schema.permissions import FieldPolicy
 from schema.tag_queries import definition
+from schema.tag_rights import may_filter
 from schema.types.info import Info
 from schema.types.tag_definition import TAG_KEY, TagDefinitionType
 from schema.types.tag_validation import RuleValidation, validation_of
@@ -41,20 +39,6 @@ TEXT = bounded(max_length=2_000)
 LABEL = bounded(max_length=64)
 
 KeyArg = Annotated[str, strawberry.argument(description="The tag key.", metadata=TAG_KEY)]
-
-
-def filterable(policy: FieldPolicy) -> Callable[[str], bool]:
-    """Whether the caller may filter on a ``Type.field``, from the compiled plan."""
-
-    def may_filter(name: str) -> bool:
-        type_name, _, field = name.partition(".")
-        try:
-            policy.require_filter(type_name, [field])
-        except ForbiddenFilter:
-            return False
-        return True
-
-    return may_filter
 
 
 @strawberry.input(description="The editable fields of a tag definition.")
@@ -152,7 +136,7 @@ class TagMutationMixin:
             async with ctx.lock:
                 known = {d.key: value_kind(d) for d in await list_tags(ctx.session)}
             checked = check_rule(
-                rule, value_type=kind, filterable=filterable(ctx.policy), known_tags=known
+                rule, value_type=kind, filterable=may_filter(ctx.policy), known_tags=known
             )
         except RuleError as error:
             return validation_of(error)
@@ -173,7 +157,7 @@ class TagMutationMixin:
                 session,
                 tag.spec(),
                 actor=ctx.principal.subject,
-                filterable=filterable(ctx.policy),
+                filterable=may_filter(ctx.policy),
             )
         return await _answer(info, tag.key)
 
@@ -201,7 +185,7 @@ class TagMutationMixin:
                 tag.key,
                 changes,
                 actor=ctx.principal.subject,
-                filterable=filterable(ctx.policy),
+                filterable=may_filter(ctx.policy),
             )
         return await _answer(info, tag.key)
 

@@ -67,6 +67,8 @@ async def test_validate_rule_reports_position_and_suggestion_and_saves_nothing(
     forbidden = (await marketer.data(VALIDATE, rule="id_number = 'x'"))["validateRule"]
     assert forbidden["errors"][0]["code"] == "FORBIDDEN_FILTER"
     assert forbidden["errors"][0]["fields"] == ["Customer.idNumber"]
+    behaviour = "count(transactions where kind = 'purchase' within 90d) >= 3 and aum > 0"
+    assert (await marketer.data(VALIDATE, rule=behaviour))["validateRule"]["valid"] is True
     ok = (await marketer.data(VALIDATE, rule="aum >= 1000"))["validateRule"]
     assert ok == {"valid": True, "inputs": ["Customer.aum"], "dependencies": [], "errors": []}
     assert await _count(session) == before
