@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import text
 
 from cdp.db.engine import AsyncWriteSession
-from cdp.db.models import Advisor, Customer, Household, TagValue
+from cdp.db.models import Advisor, Customer, Household, TagEvent, TagValue
 from cdp.ingest.quarantine import seal_payload
 from policies.audit import AuditEntry
 from policies.audit.writer import copy_entries
@@ -105,6 +105,18 @@ async def world(session: AsyncWriteSession) -> World:
             evidence={"risk_level": 3},
             version=tag.version,
             source="rule",
+        )
+    )
+    session.add(
+        TagEvent(
+            tag_id=tag.id,
+            customer_id=first.id,
+            kind="changed",
+            old_value=False,
+            new_value=True,
+            version=tag.version,
+            run_id=1,
+            actor="0-world",
         )
     )
     read = AuditEntry(

@@ -70,6 +70,11 @@ ROUTES: dict[str, tuple[str, list[str | int], list[tuple[str, str]]]] = {
         ["customers", "nodes", 0, "tags", 0],
         [("Customer", "tags")],
     ),
+    "TagEvent": (
+        "{ customers(first: 1) { nodes { tagTimeline(first: 1) { nodes { SEL } } } } }",
+        ["customers", "nodes", 0, "tagTimeline", "nodes", 0],
+        [("Customer", "tagTimeline")],
+    ),
     "TagDefinition": ('{ tag(key: "world_cautious") { SEL } }', ["tag"], []),
     "TagVersion": (
         '{ tag(key: "world_cautious") { versions { SEL } } }',
@@ -108,6 +113,8 @@ ROUTES: dict[str, tuple[str, list[str | int], list[tuple[str, str]]]] = {
 SUBSELECTIONS = {
     "transactions": "transactions(first: 1) { totalCount }",
     "interactions": "interactions(first: 1) { totalCount }",
+    "tagTimeline": "tagTimeline(first: 1) { pageInfo { hasNextPage } }",
+    "tagsAsOf": 'tagsAsOf(date: "2999-01-01") { key }',
 }
 OBJECT_FIELDS = {
     "aumByCategory",
