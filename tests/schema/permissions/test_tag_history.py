@@ -21,7 +21,9 @@ query($no: String!, $after: String) {
 }
 """
 AS_OF = """
-query($no: String!, $date: Date!) { customer(customerNo: $no) { tagsAsOf(date: $date) { key value } } }
+query($no: String!, $date: Date!) {
+  customer(customerNo: $no) { tagsAsOf(date: $date) { key value } }
+}
 """
 
 
