@@ -12,6 +12,7 @@ from schema.mutations.activity import ActivityMutationMixin
 from schema.mutations.consents import ConsentMutationMixin
 from schema.mutations.customers import CustomerMutationMixin
 from schema.mutations.holdings import HoldingMutationMixin
+from schema.mutations.manual_tags import ManualTagMutationMixin
 from schema.mutations.policy import PolicyMutationMixin
 from schema.mutations.tags import TagMutationMixin
 
@@ -24,6 +25,7 @@ class Mutation(
     ConsentMutationMixin,
     PolicyMutationMixin,
     TagMutationMixin,
+    ManualTagMutationMixin,
 ):
     pass
 

@@ -242,7 +242,7 @@ FILTER: Expected = {
 }
 WRITE: Expected = {
     "admin": {ALL: A},
-    "marketer": {"TagDefinition": A},
+    "marketer": {"TagDefinition": A, "Tag": {"value": A}},
     "source_system": dict.fromkeys(
         ["Customer", "Holding", "Transaction", "InteractionEvent", "Consent"], A
     ),
