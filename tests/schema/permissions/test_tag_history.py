@@ -73,8 +73,8 @@ async def test_the_timeline_pages_newest_first_over_readable_tags(
     after = page["pageInfo"]["endCursor"]
     rest = (await marketer.data(TIMELINE, no=no, after=after))["customer"]["tagTimeline"]
     # Ordered by when recorded: the world's own event was recorded first.
-    got = [(n["key"], n["kind"]) for n in rest["nodes"]]
-    assert got == [("tier_x", "entered"), ("world_cautious", "changed")]
+    older = [(n["key"], n["kind"]) for n in rest["nodes"]]
+    assert older == [("tier_x", "entered"), ("world_cautious", "changed")]
     assert rest["pageInfo"]["hasNextPage"] is False
     admin = (await (await as_role("admin")).data(TIMELINE, no=no))["customer"]["tagTimeline"]
     assert page["pageInfo"]["endCursor"] != admin["pageInfo"]["endCursor"]  # sealed per role
