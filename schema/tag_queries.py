@@ -72,7 +72,10 @@ class TagQueryMixin:
     async def tag_definitions(
         self,
         info: Info,
-        filter: TagDefinitionFilter | None = None,
+        filter: Annotated[
+            TagDefinitionFilter | None,
+            strawberry.argument(description="Which definitions; all when omitted."),
+        ] = None,
         first: Annotated[
             int | None,
             strawberry.argument(description="Page size (at most the maximum)."),

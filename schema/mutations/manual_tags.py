@@ -42,10 +42,10 @@ class ManualTagMutationMixin:
         value: Annotated[
             str | None,
             strawberry.argument(
-                description="true, an enum label or a number; null removes the value.",
+                description="true, an enum label or a number; null (or none) removes it.",
                 metadata=bounded(max_length=64),
             ),
-        ],
+        ] = None,
     ) -> Tag | None:
         ctx = info.context
         ctx.policy.require_write("Tag", ["value"])

@@ -79,6 +79,8 @@ class TagInput:
         )
 
 
+TagArg = Annotated[TagInput, strawberry.argument(description="The definition's fields.")]
+
 # TagInput field → TagDefinition attribute written (for ``require_write``).
 _WRITES = {
     "name": "name",
@@ -148,7 +150,7 @@ class TagMutationMixin:
         )
 
     @strawberry.mutation(description="Create a tag as a draft at version 1.")
-    async def create_tag(self, info: Info, tag: TagInput) -> TagDefinitionType:
+    async def create_tag(self, info: Info, tag: TagArg) -> TagDefinitionType:
         ctx = info.context
         written = [a for f, a in _WRITES.items() if getattr(tag, f) is not None]
         ctx.policy.require_write("TagDefinition", ["key", *written])
@@ -165,7 +167,7 @@ class TagMutationMixin:
         description="Save an edit as a new version (the key stays); an unchanged "
         "definition makes no version."
     )
-    async def update_tag(self, info: Info, tag: TagInput) -> TagDefinitionType:
+    async def update_tag(self, info: Info, tag: TagArg) -> TagDefinitionType:
         ctx = info.context
         changes: dict[str, Any] = {
             "name_zh": tag.name,
