@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.bounds import bounded
 from schema.tag_queries import definition
@@ -95,13 +96,12 @@ _WRITES = {
 }
 
 
-async def _answer(info: Info, key: str) -> TagDefinitionType:
-    """The definition as the caller may read it, after the write committed."""
-    ctx = info.context
-    async with ctx.lock:
-        row = await definition_by_key(ctx.session, key)
+async def _answer(info: Info, session: AsyncSession, key: str) -> TagDefinitionType:
+    """The definition as the caller may read it, read in the write's own transaction
+    (mutations never use the request's read session: one transaction per mutation)."""
+    row = await definition_by_key(session, key)
     assert row is not None
-    return definition(row, ctx.policy)
+    return definition(row, info.context.policy)
 
 
 @strawberry.type
@@ -135,8 +135,8 @@ class TagMutationMixin:
         )
         try:
             kind = value_kind(spec)
-            async with ctx.lock:
-                known = {d.key: value_kind(d) for d in await list_tags(ctx.session)}
+            async with ctx.db.read_session() as session:
+                known = {d.key: value_kind(d) for d in await list_tags(session)}
             checked = check_rule(
                 rule, value_type=kind, filterable=may_filter(ctx.policy), known_tags=known
             )
@@ -161,7 +161,7 @@ class TagMutationMixin:
                 actor=ctx.principal.subject,
                 filterable=may_filter(ctx.policy),
             )
-        return await _answer(info, tag.key)
+            return await _answer(info, session, tag.key)
 
     @strawberry.mutation(
         description="Save an edit as a new version (the key stays); an unchanged "
@@ -189,7 +189,7 @@ class TagMutationMixin:
                 actor=ctx.principal.subject,
                 filterable=may_filter(ctx.policy),
             )
-        return await _answer(info, tag.key)
+            return await _answer(info, session, tag.key)
 
     @strawberry.mutation(description="draft → active: the next run computes its values.")
     async def publish_tag(self, info: Info, key: KeyArg) -> TagDefinitionType:
@@ -197,7 +197,7 @@ class TagMutationMixin:
         ctx.policy.require_write("TagDefinition", ["status"])
         async with ctx.db.write_session() as session:
             await publish_tag(session, key)
-        return await _answer(info, key)
+            return await _answer(info, session, key)
 
     @strawberry.mutation(
         description="→ archived: every value is removed (each a `left` event); history stays."
@@ -207,4 +207,4 @@ class TagMutationMixin:
         ctx.policy.require_write("TagDefinition", ["status"])
         async with ctx.db.write_session() as session:
             await archive_tag(session, key, actor=ctx.principal.subject)
-        return await _answer(info, key)
+            return await _answer(info, session, key)
