@@ -53,7 +53,6 @@ from typing import Any, Final
 from sqlalchemy import ColumnElement, false
 
 from cdp.errors import Forbidden, ForbiddenField, ForbiddenFilter
-
 from policies.row_scopes import EVERY_ROW, Entity, RowScope
 
 __all__ = ["DENIED", "AllowAll", "Entity", "FieldPolicy"]
