@@ -17,6 +17,7 @@ from schema.types.holding import Holding
 from schema.types.info import Info
 from schema.types.interaction_event import InteractionEvent
 from schema.types.tag import Tag
+from schema.types.tag_event import TagEventConnection, as_of, timeline_of
 from schema.types.transaction import Transaction
 
 if TYPE_CHECKING:
@@ -133,6 +134,30 @@ class Customer(Node):
         until: Annotated[datetime | None, strawberry.argument(description=_UNTIL)] = None,
     ) -> Connection[Transaction] | None:
         return await transactions_page(info, self.pk, first, after, kinds, since, until)
+
+    @strawberry.field(
+        description="Changes of the customer's tags (entered, left, changed), newest first; "
+        "only tags whose values the caller may read."
+    )
+    async def tag_timeline(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=_FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=_AFTER)] = None,
+        since: Annotated[datetime | None, strawberry.argument(description=_SINCE)] = None,
+        until: Annotated[datetime | None, strawberry.argument(description=_UNTIL)] = None,
+    ) -> TagEventConnection | None:
+        return await timeline_of(info, self.pk, first, after, since, until)
+
+    @strawberry.field(
+        description="The tags (key and value) the customer had at the end of a day (UTC)."
+    )
+    async def tags_as_of(
+        self,
+        info: Info,
+        date: Annotated[date, strawberry.argument(description="The day.")],
+    ) -> list[Tag] | None:
+        return await as_of(info, self.pk, date)
 
     @strawberry.field(description="Interaction events, newest first, by kind and time.")
     async def interactions(

@@ -37,6 +37,7 @@ NOT_AGGREGATES = {
     "Transaction.amount": "the amount of one transaction",
     "Product.minInvestment": "a product's own term",
     "BatchCounts.*": "what one ingestion request did, returned to its caller only",
+    "TagDefinitionConnection.totalCount": "a count of tag definitions, about no customer",
 }
 
 DENIALS = {"FORBIDDEN_FIELD", "FORBIDDEN"}

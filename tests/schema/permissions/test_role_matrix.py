@@ -12,7 +12,6 @@ comes back against the decision:
 - deny: ``null`` and a ``FORBIDDEN_FIELD`` error at the field's path, or at the
   path of a denied field on the way to it.
 
-``Tag`` is not walked: no tag values are stored yet, so no document can reach one.
 The knowledge graph's types are walked on a snapshot of the world (with the spouse
 made high-net-worth through one more product, so every graph answer has content).
 The mutation payload types are covered by the write tests in test_leaks.py.
@@ -78,6 +77,22 @@ ROUTES: dict[str, tuple[str, list[str | int], list[tuple[str, str]]]] = {
         "{ customers(first: 1) { nodes { interactions(first: 1) { nodes { SEL } } } } }",
         ["customers", "nodes", 0, "interactions", "nodes", 0],
         [("Customer", "interactions")],
+    ),
+    "Tag": (
+        "{ customers(first: 1) { nodes { tags { SEL } } } }",
+        ["customers", "nodes", 0, "tags", 0],
+        [("Customer", "tags")],
+    ),
+    "TagEvent": (
+        "{ customers(first: 1) { nodes { tagTimeline(first: 1) { nodes { SEL } } } } }",
+        ["customers", "nodes", 0, "tagTimeline", "nodes", 0],
+        [("Customer", "tagTimeline")],
+    ),
+    "TagDefinition": ('{ tag(key: "world_cautious") { SEL } }', ["tag"], []),
+    "TagVersion": (
+        '{ tag(key: "world_cautious") { versions { SEL } } }',
+        ["tag", "versions", 0],
+        [("TagDefinition", "versions")],
     ),
     "Product": ("{ products(first: 1) { nodes { SEL } } }", ["products", "nodes", 0], []),
     "Household": ("{ households(first: 1) { nodes { SEL } } }", ["households", "nodes", 0], []),
@@ -164,6 +179,8 @@ ROUTES: dict[str, tuple[str, list[str | int], list[tuple[str, str]]]] = {
 SUBSELECTIONS = {
     "transactions": "transactions(first: 1) { totalCount }",
     "interactions": "interactions(first: 1) { totalCount }",
+    "tagTimeline": "tagTimeline(first: 1) { pageInfo { hasNextPage } }",
+    "tagsAsOf": 'tagsAsOf(date: "2999-01-01") { key }',
 }
 OBJECT_FIELDS = {
     "aumByCategory",
@@ -189,6 +206,7 @@ OBJECT_FIELDS = {
     "excluded",
     "nodes",
     "edges",
+    "versions",
 }
 # Lists of scalars whose name is an object list elsewhere.
 SCALAR_LISTS = {("Prospect", "reasons")}
@@ -245,10 +263,18 @@ async def role_settings(
     return {"data_dir": tmp_path, "graph_refresh_seconds": 0}
 
 
-def test_every_governed_type_but_tag_and_payloads_is_walked() -> None:
+def test_every_governed_type_but_payloads_is_walked() -> None:
     governed = {name.split(".")[0] for name in sdl_fields(SDL_PATH.read_text(encoding="utf-8"))}
-    payloads = {"BatchResult", "BatchCounts", "BatchItemResult", "Rejection", "PolicyUpdate"}
-    assert governed - payloads - {"Tag"} == set(ROUTES)
+    payloads = {
+        "BatchResult",
+        "BatchCounts",
+        "BatchItemResult",
+        "Rejection",
+        "PolicyUpdate",
+        "RuleValidation",
+        "RuleProblem",
+    }
+    assert governed - payloads == set(ROUTES)
 
 
 def _errors_over(errors: Sequence[dict[str, Any]], path: list[str | int]) -> list[str]:
