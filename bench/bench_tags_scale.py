@@ -43,7 +43,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 import hand_tags
-from inprocess import running_app, settings_for, token
+from inprocess import running_app, token
 from rich.console import Console
 from rich.table import Table
 from scratch import create_database, database_url, drop_database, plain_dsn, server_url
@@ -287,13 +287,12 @@ async def _incremental(url: str, dsn: str, rounds: int, as_of: datetime) -> Tabl
     finally:
         await conn.close()
 
-    settings = settings_for(url).model_copy(update={"tag_worker_seconds": 0.1})
     headers = {"Authorization": f"Bearer {token(['admin'])}"}
     tagged: list[float] = []
     api_only: list[float] = []
     conn = await asyncpg.connect(dsn)
     try:
-        async with running_app(url, settings) as client:
+        async with running_app(url, tag_worker_seconds=0.1) as client:
             for n, customer_id in enumerate(ids):
                 big = n % 2 == 0
                 item = {

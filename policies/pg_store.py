@@ -66,6 +66,13 @@ class PgPolicyStore(CasbinPolicyStore):
         async with self.db.read_session() as session:
             return await _lines(session)
 
+    async def load_in(self, session: AsyncSession) -> Sequence[PolicyLine]:
+        """``load`` through a session the caller already holds (a request's read
+        session), so a read takes no second connection beside it."""
+        lines = await _lines(session)
+        self._version = policy_version(lines)
+        return lines
+
     async def apply(self, change: PolicyChange, known_fields: Collection[str]) -> str:
         """Apply ``change`` and return the new version; ``InvalidInput`` (nothing
         changed) when a removed line is not in the policy or the result is invalid."""

@@ -26,10 +26,12 @@ from schema.dataloaders import assemble
 from schema.dataloaders import rows as build
 from schema.dataloaders.lookahead import Selection, selection_of
 from schema.dataloaders.sensitive import note_criteria
+from schema.graph_query import GraphQueryMixin
 from schema.ingest_admin import IngestAdminQueryMixin
 from schema.mutations.policy import PolicyQueryMixin
 from schema.relay import Connection, Node, connection, window
 from schema.relay_node import resolve_node
+from schema.tag_queries import TagQueryMixin
 from schema.types.advisor import Advisor
 from schema.types.customer import Customer
 from schema.types.customer_filter import CustomerFilter
@@ -72,7 +74,9 @@ def _nodes(info: Info) -> tuple[Selection, bool]:
 
 
 @strawberry.type(description="Read access to unified customer data.")
-class Query(PolicyQueryMixin, AuditQueryMixin, IngestAdminQueryMixin):
+class Query(
+    PolicyQueryMixin, AuditQueryMixin, IngestAdminQueryMixin, GraphQueryMixin, TagQueryMixin
+):
     @strawberry.field(description="One customer by customer number.")
     async def customer(
         self,

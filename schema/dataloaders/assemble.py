@@ -39,6 +39,7 @@ from schema.dataloaders import rows as build
 from schema.dataloaders.holdings import holding_columns
 from schema.dataloaders.lookahead import Selection
 from schema.dataloaders.sensitive import household_reads, note_customers, note_households
+from schema.dataloaders.tag_values import readable_of
 from schema.permissions import DENIED
 from schema.relay import global_id
 from schema.types.category_amount import CategoryAmount
@@ -123,7 +124,19 @@ async def customers(ctx: Context, rows: Sequence[AnyRow], sel: Selection) -> lis
     if wanted("consents", "consents"):
         lists = await loaders.consents.load_many(ids)
         relations["consents"] = [[build.consent(c, policy) for c in cs] for cs in lists]
-    # ``tags`` stays empty until the tag engine stores values; it will add a loader here.
+    if wanted("tags", "tags"):
+        # Only tags whose every input the caller may filter on, their evidence only
+        # where it reads every input in clear (``tagging.visibility``).
+        stored = await loaders.tag_values.load_many(ids)
+        readable = await readable_of(stored, policy, loaders.tag_inputs)
+        relations["tags"] = [
+            [
+                build.tag(t, policy, evidence=t.key in readable.evidence)
+                for t in tags
+                if t.key in readable.values
+            ]
+            for tags, _ in stored
+        ]
 
     # Contact fields only when selected: masking them costs a few µs per row each.
     columns = [(name, at[name]) for name in ("phone", "email") if name in sel]

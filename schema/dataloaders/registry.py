@@ -19,6 +19,7 @@ from schema.dataloaders.memberships import MembershipLoader
 from schema.dataloaders.products import ProductLoader
 from schema.dataloaders.referees import RefereesLoader
 from schema.dataloaders.referrers import ReferrerLoader
+from schema.dataloaders.tag_values import TagInputsLoader, TagValuesLoader
 from schema.dataloaders.transactions import TransactionsLoader
 
 
@@ -62,6 +63,14 @@ class Loaders:
     @cached_property
     def consents(self) -> ConsentsLoader:
         return ConsentsLoader(self._deps)
+
+    @cached_property
+    def tag_values(self) -> TagValuesLoader:
+        return TagValuesLoader(self._deps)
+
+    @cached_property
+    def tag_inputs(self) -> TagInputsLoader:
+        return TagInputsLoader(self._deps)
 
     @cached_property
     def memberships(self) -> MembershipLoader:

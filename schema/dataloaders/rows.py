@@ -19,7 +19,10 @@ from schema.types.consent import Consent
 from schema.types.holding import Holding
 from schema.types.interaction_event import InteractionEvent
 from schema.types.product import Product
+from schema.types.tag import Tag, tag_value_text
 from schema.types.transaction import Transaction
+from tagging.explain import format_evidence
+from tagging.store import CurrentTag
 
 _HOLDING_FIELDS = ("units", "market_value", "cost", "opened_at", "updated_at")
 _PRODUCT_FIELDS = (
@@ -106,6 +109,25 @@ def consent(row: AnyRow, policy: FieldPolicy) -> Consent:
         "updated_at": row.updated_at,
     }
     return Consent(**policy.project("Consent", values))
+
+
+def tag(current: CurrentTag, policy: FieldPolicy, *, evidence: bool) -> Tag:
+    """``evidence``: whether the caller may see the attribute values the rule saw
+    (else evidence and explanation are null)."""
+    lines = format_evidence(current.evidence) if evidence else None
+    values = {
+        "key": current.key,
+        "name": current.name_zh,
+        "name_en": current.name_en,
+        "category": current.category,
+        "value": tag_value_text(current.value),
+        "since": current.updated_at,
+        "version": current.version,
+        "source": current.source,
+        "evidence": lines,
+        "explanation": None if lines is None else "; ".join(lines),
+    }
+    return Tag(**policy.project("Tag", values))
 
 
 def advisor(row: AnyRow, policy: FieldPolicy) -> Advisor:

@@ -12,7 +12,9 @@ from schema.mutations.activity import ActivityMutationMixin
 from schema.mutations.consents import ConsentMutationMixin
 from schema.mutations.customers import CustomerMutationMixin
 from schema.mutations.holdings import HoldingMutationMixin
+from schema.mutations.manual_tags import ManualTagMutationMixin
 from schema.mutations.policy import PolicyMutationMixin
+from schema.mutations.tags import TagMutationMixin
 
 
 @strawberry.type(description="Changes to the data: source systems push records here.")
@@ -22,6 +24,8 @@ class Mutation(
     ActivityMutationMixin,
     ConsentMutationMixin,
     PolicyMutationMixin,
+    TagMutationMixin,
+    ManualTagMutationMixin,
 ):
     pass
 

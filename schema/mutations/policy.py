@@ -85,6 +85,18 @@ async def _policy(store: PgPolicyStore) -> Policy:
     return Policy(version=store.version or "", lines=[str(line) for line in lines])
 
 
+async def _policy_read(info: Info) -> Policy:
+    """The policy read through the request's session, like every other query field:
+    a session of its own would run beside the fields resolved concurrently with it,
+    a second connection per request (in tests, where every session shares one
+    connection, a second savepoint interleaved with theirs)."""
+    ctx = info.context
+    store = PgPolicyStore(ctx.db)
+    async with ctx.lock:
+        lines = await store.load_in(ctx.session)
+    return Policy(version=store.version or "", lines=[str(line) for line in lines])
+
+
 PolicyLines = Annotated[
     list[str] | None,
     strawberry.argument(description="Lines such as `p, advisor, Customer.phone, read, mask`."),
@@ -96,7 +108,7 @@ class PolicyQueryMixin:
     @strawberry.field(description="The field-permission policy (administrators only).")
     async def policy(self, info: Info) -> Policy:
         _require_admin(info)
-        return await _policy(PgPolicyStore(info.context.db))
+        return await _policy_read(info)
 
 
 @strawberry.type

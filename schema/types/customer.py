@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from schema.bounds import GRAPH_FIRST
 from schema.dataloaders.activity_pages import interactions_page, transactions_page
 from schema.relay import Connection, Node
 from schema.types.advisor import Advisor
@@ -16,9 +17,12 @@ from schema.types.holding import Holding
 from schema.types.info import Info
 from schema.types.interaction_event import InteractionEvent
 from schema.types.tag import Tag
+from schema.types.tag_event import TagEventConnection, as_of, timeline_of
 from schema.types.transaction import Transaction
 
 if TYPE_CHECKING:
+    from schema.types.community import Community
+    from schema.types.cross_sell import CrossSell, CrossSellPurpose
     from schema.types.household import Household
     from schema.types.referral import Referral
 
@@ -131,6 +135,30 @@ class Customer(Node):
     ) -> Connection[Transaction] | None:
         return await transactions_page(info, self.pk, first, after, kinds, since, until)
 
+    @strawberry.field(
+        description="Changes of the customer's tags (entered, left, changed), newest first; "
+        "only tags whose values the caller may read."
+    )
+    async def tag_timeline(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=_FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=_AFTER)] = None,
+        since: Annotated[datetime | None, strawberry.argument(description=_SINCE)] = None,
+        until: Annotated[datetime | None, strawberry.argument(description=_UNTIL)] = None,
+    ) -> TagEventConnection | None:
+        return await timeline_of(info, self.pk, first, after, since, until)
+
+    @strawberry.field(
+        description="The tags (key and value) the customer had at the end of a day (UTC)."
+    )
+    async def tags_as_of(
+        self,
+        info: Info,
+        date: Annotated[date, strawberry.argument(description="The day.")],
+    ) -> list[Tag] | None:
+        return await as_of(info, self.pk, date)
+
     @strawberry.field(description="Interaction events, newest first, by kind and time.")
     async def interactions(
         self,
@@ -142,3 +170,34 @@ class Customer(Node):
         until: Annotated[datetime | None, strawberry.argument(description=_UNTIL)] = None,
     ) -> Connection[InteractionEvent] | None:
         return await interactions_page(info, self.pk, first, after, kinds, since, until)
+
+    @strawberry.field(
+        description="Products to propose, best first, with score components and reasons "
+        "(knowledge graph); within suitability, minimum investment and consent."
+    )
+    async def cross_sell(
+        self,
+        info: Info,
+        first: Annotated[
+            int, strawberry.argument(description="How many (1–50).", metadata=GRAPH_FIRST)
+        ] = 5,
+        purpose: Annotated[
+            Annotated[CrossSellPurpose, strawberry.lazy("schema.types.cross_sell")] | None,
+            strawberry.argument(
+                description="What the list is for; MARKETING for marketers, ADVICE otherwise."
+            ),
+        ] = None,
+    ) -> Annotated[CrossSell, strawberry.lazy("schema.types.cross_sell")] | None:
+        from schema.types.cross_sell import cross_sell_of
+
+        return await cross_sell_of(info, self.pk, first, purpose)
+
+    @strawberry.field(
+        description="The customer's community on the household–referral layer, if any."
+    )
+    async def community(
+        self, info: Info
+    ) -> Annotated[Community, strawberry.lazy("schema.types.community")] | None:
+        from schema.types.community import community_of
+
+        return await community_of(info, self.pk)

@@ -75,6 +75,9 @@ async def _work(
     # A huge generated expression costs more to JIT-compile than to interpret.
     await session.execute(text("SET LOCAL jit = off"))
     await session.execute(text(f"SET LOCAL work_mem = '{RUN_WORK_MEM}'"))
+    # A run is a batch job of minutes on a large book; the server's worker runs it on
+    # the API's database, whose statement timeout is meant for requests.
+    await session.execute(text("SET LOCAL statement_timeout = 0"))
     clock = time.perf_counter()
 
     def stage(name: str) -> None:

@@ -44,6 +44,8 @@ CUSTOMER_360 = [
     "advisor",
     "consents",
     "tags",
+    "tagTimeline",
+    "tagsAsOf",
     "transactions",
     "interactions",
 ]
@@ -96,6 +98,8 @@ MARKETER_CUSTOMER = [
     "advisor",
     "consents",
     "tags",
+    "tagTimeline",
+    "tagsAsOf",
 ]
 MARKETER_FILTER = [
     "customerNo",
@@ -113,6 +117,12 @@ MARKETER_FILTER = [
     "holdings",
     "advisor",
     "tags",
+    # Behaviour aggregates a tag rule reads (never who the people are).
+    "riskAssessmentExpired",
+    "transactions",
+    "interactions",
+    "referrals",
+    "household",
 ]
 PRODUCT = "Product"
 VIEW_360 = [
@@ -125,9 +135,34 @@ VIEW_360 = [
     "InteractionEvent",
     "Consent",
     "Tag",
+    "TagEvent",
     "Advisor",
     "Product",
 ]
+# The knowledge graph: cross-sell for advisors, apps and marketers (base role
+# graph_advice); communities and referral networks for advisors and marketers;
+# network-wide rankings and household insight without members for marketers.
+CROSS_SELL = ["CrossSell", "Recommendation", "CrossSellReason", "NamedNumber", "HouseholdGap"]
+NETWORK = ["Community", "ReferralNetwork", "ReferralNode", "ReferralLink"]
+
+# What a tag means, not how it is computed (no rule, inputs, owner or versions).
+DEFINITION_360 = [
+    "key",
+    "name",
+    "nameEn",
+    "category",
+    "description",
+    "kind",
+    "valueType",
+    "enumValues",
+    "refresh",
+    "dependencies",
+    "status",
+    "version",
+    "updatedAt",
+]
+DEFINITION_360_FILTER = ["key", "name", "nameEn", "category", "status"]
+TAG_AUTHORING = ["TagDefinition", "TagVersion", "TagEvent", "RuleValidation", "RuleProblem"]
 # Roles that read the ID number masked filter on neither it nor the birth date.
 ID_MASKED_FILTER = [f for f in CUSTOMER_360_FILTER if f != "birthDate"]
 FILTER_360 = ["Holding", "Transaction", "InteractionEvent", "Tag", "Advisor", "Product"]
@@ -144,8 +179,12 @@ READ: Expected = {
             "email": A,
             "idNumber": M,
             "birthDate": M,
+            "crossSell": A,
+            "community": A,
         },
         **dict.fromkeys(VIEW_360, A),
+        **dict.fromkeys([*CROSS_SELL, *NETWORK], A),
+        "TagDefinition": dict.fromkeys(DEFINITION_360, A),
     },
     "frontend": {
         "Customer": {
@@ -154,12 +193,26 @@ READ: Expected = {
             "email": M,
             "idNumber": M,
             "birthDate": M,
+            "crossSell": A,
         },
         **dict.fromkeys(VIEW_360, A),
+        **dict.fromkeys(CROSS_SELL, A),
+        "TagDefinition": dict.fromkeys(DEFINITION_360, A),
     },
     "marketer": {
-        "Customer": {**dict.fromkeys(MARKETER_CUSTOMER, A), "name": M, "phone": M},
+        "Customer": {
+            **dict.fromkeys(MARKETER_CUSTOMER, A),
+            "name": M,
+            "phone": M,
+            "crossSell": A,
+            "community": A,
+            "referredBy": A,
+            "referrals": A,
+        },
         **dict.fromkeys(["CategoryAmount", "Holding", "Tag", "Consent", "Advisor", "Product"], A),
+        **dict.fromkeys([*CROSS_SELL, *NETWORK, "TopReferrer", "Referral"], A),
+        "Household": dict.fromkeys(["id", "tier", "holdingsByCategory", "gaps"], A),
+        **dict.fromkeys(TAG_AUTHORING, A),
     },
     "partner": {
         "Customer": dict.fromkeys(["pseudonymousId", "tier", "riskLevel", "tags"], A),
@@ -169,6 +222,7 @@ READ: Expected = {
         "Customer": dict.fromkeys(["id", "customerNo", "consents"], A),
         "Consent": A,
         "AuditEntry": A,
+        **dict.fromkeys(["TagDefinition", "TagVersion"], A),
     },
     "source_system": {
         **dict.fromkeys(["BatchResult", "BatchCounts", "Rejection"], A),
@@ -181,14 +235,20 @@ FILTER: Expected = {
     "advisor": {
         "Customer": dict.fromkeys([*ID_MASKED_FILTER, "phone", "email"], A),
         **dict.fromkeys(FILTER_360, A),
+        "TagDefinition": dict.fromkeys(DEFINITION_360_FILTER, A),
     },
     "frontend": {
         "Customer": dict.fromkeys(ID_MASKED_FILTER, A),
         **dict.fromkeys(FILTER_360, A),
+        "TagDefinition": dict.fromkeys(DEFINITION_360_FILTER, A),
     },
     "marketer": {
         "Customer": dict.fromkeys(MARKETER_FILTER, A),
-        **dict.fromkeys([PRODUCT, "Holding", "Tag"], A),
+        **dict.fromkeys([PRODUCT, "Holding", "Tag", "TagDefinition"], A),
+        "Transaction": dict.fromkeys(["kind", "amount", "channel", "occurredAt"], A),
+        "InteractionEvent": dict.fromkeys(["kind", "occurredAt"], A),
+        "Referral": dict.fromkeys(["channel", "referredAt"], A),
+        "Household": dict.fromkeys(["aum", "members"], A),
     },
     "partner": {
         "Customer": dict.fromkeys(["tier", "riskLevel", "tags"], A),
@@ -198,10 +258,12 @@ FILTER: Expected = {
         "Customer": {"customerNo": A},
         "Consent": A,
         "AuditEntry": A,
+        "TagDefinition": A,
     },
 }
 WRITE: Expected = {
     "admin": {ALL: A},
+    "marketer": {"TagDefinition": A, "Tag": {"value": A}},
     "source_system": dict.fromkeys(
         ["Customer", "Holding", "Transaction", "InteractionEvent", "Consent"], A
     ),

@@ -11,7 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cdp.db.engine import AsyncWriteSession
-from cdp.db.models import Holding, Household, HouseholdMember
+from cdp.db.models import Holding, Household, HouseholdMember, TagValue
+from tagging.definitions import TagSpec, create_tag, publish_tag
 from tests.factories import create_advisor, create_customers, create_product
 from tests.schema.conftest import Api
 
@@ -46,8 +47,10 @@ def count_statements(engine: AsyncEngine) -> Iterator[list[str]]:
 
     def record(*args: Any) -> None:
         statement: str = args[2]
-        # Savepoints belong to the test's transaction, not to the request.
-        if "SAVEPOINT" not in statement:
+        # Savepoints belong to the test's transaction, not to the request; the policy
+        # holder reloads the policy on its own clock (every few seconds, and after a
+        # lost connection), whatever request happens to run.
+        if "SAVEPOINT" not in statement and "FROM casbin_rule" not in statement:
             statements.append(statement)
 
     event.listen(engine.sync_engine, "before_cursor_execute", record)
@@ -81,6 +84,14 @@ async def _populate(session: AsyncWriteSession) -> None:
         session.add(
             HouseholdMember(customer_id=c.id, household_id=households[i // 2].id, relation=relation)
         )
+    spec = TagSpec(
+        key="counted", name_zh="计数", name_en="counted", category="test", rule="aum > 0"
+    )
+    await create_tag(session, spec, actor="test")
+    tag = await publish_tag(session, "counted")
+    session.add_all(
+        TagValue(tag_id=tag.id, customer_id=c.id, value=True, version=1) for c in customers
+    )
     await session.flush()
 
 
@@ -97,13 +108,15 @@ async def test_statements_do_not_grow_with_page_size(
         assert len(edges) == size
         assert all(len(e["node"]["holdings"]) == 2 for e in edges)
         assert all(len(e["node"]["household"]["members"]) == 2 for e in edges)
+        assert all(e["node"]["tags"] == [{"key": "counted", "value": "true"}] for e in edges)
         counts[size] = len(statements)
 
     assert counts[10] == counts[100]
     # page, totalCount, holdings+products, holder counts, memberships, members,
     # members' holdings… one per relation: a dozen at most, whatever the page size.
-    # One statement per selected relation, plus the page and its count: 12 here.
-    assert counts[100] == 12, counts
+    # One statement per selected relation, plus the page and its count: 13 here
+    # (the tag values carry their tags' inputs: none reads another tag).
+    assert counts[100] == 13, counts
 
 
 PROFILE_PAGE = """
@@ -119,14 +132,15 @@ query($first: Int!, $branch: String!) {
 """
 
 
-async def test_profile_holdings_and_tags_take_two_statements(
+async def test_profile_holdings_and_tags_take_three_statements(
     api: Api, session: AsyncWriteSession, engine: AsyncEngine
 ) -> None:
     await _populate(session)
     with count_statements(engine) as statements:
         data = await api.data(PROFILE_PAGE, first=50, branch=BRANCH)
     assert len(data["customers"]["nodes"]) == 50
-    assert len(statements) == 2, statements
+    # The page with its holdings, and the tag values.
+    assert len(statements) == 2 + 1, statements
 
 
 async def test_aum_is_summed_only_when_selected_or_sorted_by(

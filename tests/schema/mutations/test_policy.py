@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from cdp.db.engine import AsyncWriteSession, Database
 from policies.compiled import CompiledPolicy
 from policies.known_fields import known_fields
 from policies.language import Decision
 from policies.lines import parse_policy
 from tests.conftest import AppClient
+from tests.factories import create_customer
 from tests.schema.mutations.helpers import error_code
 
 UPDATE = """
@@ -114,3 +117,34 @@ async def test_the_readme_example_is_accepted_and_has_an_effect(
     # What the README says it does: advisors read e-mail addresses masked.
     assert _plan(before["lines"]).decision("Customer", "email") is Decision.ALLOW
     assert _plan(answer["lines"]).decision("Customer", "email") is Decision.MASK
+
+
+# ``policy`` beside a field the request's session resolves at the same time: both
+# must answer, then and on the next request.
+BESIDE = "{ policy { version lines } customers(first: 5) { totalCount } }"
+
+
+async def test_the_policy_reads_beside_other_fields(
+    client: httpx.AsyncClient, session: AsyncWriteSession
+) -> None:
+    await create_customer(session)
+    for _ in range(2):
+        body = await post(client, BESIDE)
+        assert "errors" not in body, body
+        assert "p2, admin, none" in body["data"]["policy"]["lines"]
+        assert body["data"]["customers"]["totalCount"] == 1
+    assert (await post(client, READ))["data"]["policy"] == body["data"]["policy"]
+
+
+async def test_the_policy_reads_beside_other_fields_on_a_committed_database(
+    app_client: AppClient, fresh_database: Callable[[], Awaitable[Database]]
+) -> None:
+    db = await fresh_database()
+    async with db.write_session() as session:
+        await create_customer(session)
+    async with app_client(database=db) as client:
+        for _ in range(2):
+            body = await post(client, BESIDE)
+            assert "errors" not in body, body
+            assert body["data"]["customers"]["totalCount"] == 1
+            assert "p2, admin, none" in body["data"]["policy"]["lines"]

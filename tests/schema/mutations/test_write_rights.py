@@ -129,7 +129,8 @@ def request(field_name: str, batch: bool) -> tuple[str, dict[str, Any]]:
 
 
 def test_the_walk_has_read_only_roles_and_every_mutation() -> None:
-    assert set(READ_ONLY) == {"advisor", "auditor", "frontend", "marketer", "partner"}
+    # Marketers author tags (TagDefinition, manual Tag values): not read-only.
+    assert set(READ_ONLY) == {"advisor", "auditor", "frontend", "partner"}
     fields = _mutation_fields()
     assert {"upsertCustomers", "setConsents", "updatePolicy"} <= set(fields)
     document, variables = request("upsertCustomers", batch=False)

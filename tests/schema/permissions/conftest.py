@@ -4,8 +4,8 @@
 with ``0`` so they sort before anything else in the database. It belongs to the
 advisor ``advisor``, granted partner sharing, holds a product, is head of a
 household with ``spouse`` (also the advisor's), referred ``friend``, has
-activity and was read by ``0-world`` (an audit entry); ``0-world`` also sent an
-import run with a quarantined row. ``stranger`` belongs to
+activity, carries the tag ``world_cautious`` and was read by ``0-world`` (an
+audit entry); ``0-world`` also sent an import run with a quarantined row. ``stranger`` belongs to
 another advisor and granted nothing.
 """
 
@@ -21,10 +21,11 @@ import pytest
 from sqlalchemy import text
 
 from cdp.db.engine import AsyncWriteSession
-from cdp.db.models import Advisor, Customer, Household
+from cdp.db.models import Advisor, Customer, Household, TagEvent, TagValue
 from cdp.ingest.quarantine import seal_payload
 from policies.audit import AuditEntry
 from policies.audit.writer import copy_entries
+from tagging.definitions import TagSpec, create_tag, publish_tag
 from tests.conftest import AppClient
 from tests.factories import (
     create_advisor,
@@ -85,6 +86,39 @@ async def world(session: AsyncWriteSession) -> World:
     for customer in (first, friend):
         await create_consent(session, customer, "partner_sharing")
     await create_consent(session, first, "marketing", granted=False)
+    # A tag over the risk level (which every role reading tags reads in clear) on first.
+    spec = TagSpec(
+        key="world_cautious",
+        name_zh="谨慎",
+        name_en="cautious",
+        category="risk",
+        rule="risk_level >= 1",
+        value_type="boolean",
+    )
+    await create_tag(session, spec, actor="0-world")
+    tag = await publish_tag(session, spec.key)
+    session.add(
+        TagValue(
+            tag_id=tag.id,
+            customer_id=first.id,
+            value=True,
+            evidence={"risk_level": 3},
+            version=tag.version,
+            source="rule",
+        )
+    )
+    session.add(
+        TagEvent(
+            tag_id=tag.id,
+            customer_id=first.id,
+            kind="changed",
+            old_value=False,
+            new_value=True,
+            version=tag.version,
+            run_id=1,
+            actor="0-world",
+        )
+    )
     read = AuditEntry(
         principal="0-world",
         roles=("advisor",),
@@ -114,7 +148,15 @@ async def world(session: AsyncWriteSession) -> World:
 
 
 @pytest.fixture
-async def as_role(app_client: AppClient, world: World) -> AsyncIterator[Any]:
+def role_settings() -> dict[str, Any]:
+    """Settings the role's app is served with (a module may serve a graph snapshot)."""
+    return {}
+
+
+@pytest.fixture
+async def as_role(
+    app_client: AppClient, world: World, role_settings: dict[str, Any]
+) -> AsyncIterator[Any]:
     """``await as_role("partner")`` → an ``Api`` for that role (the advisor role is
     the world's advisor; ``sources=`` the source names a source system may send as)."""
     from contextlib import AsyncExitStack
@@ -132,6 +174,7 @@ async def as_role(app_client: AppClient, world: World) -> AsyncIterator[Any]:
                     subject=f"test-{roles[0]}",
                     claims={"sources": list(sources)},
                     rate_limit_enabled=False,
+                    **role_settings,
                 )
             )
             if purpose is not None:
