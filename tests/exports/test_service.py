@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -151,7 +152,10 @@ async def test_only_active_segments_export(session: AsyncWriteSession) -> None:
 
 
 def test_csv_and_json_lines_files_are_owner_only(tmp_path: Path) -> None:
-    rows = [{"customerNo": "C1", "city": "上海市"}, {"customerNo": "C2", "city": None}]
+    rows: list[dict[str, Any]] = [
+        {"customerNo": "C1", "city": "上海市"},
+        {"customerNo": "C2", "city": None},
+    ]
     csv_text = render(("customerNo", "city"), rows, "csv")
     assert csv_text == "customerNo,city\nC1,上海市\nC2,\n"
     lines = render(("customerNo", "city"), rows, "jsonl").splitlines()
