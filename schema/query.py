@@ -30,6 +30,7 @@ from schema.ingest_admin import IngestAdminQueryMixin
 from schema.mutations.policy import PolicyQueryMixin
 from schema.relay import Connection, Node, connection, window
 from schema.relay_node import resolve_node
+from schema.segments import SegmentQueryMixin
 from schema.types.advisor import Advisor
 from schema.types.customer import Customer
 from schema.types.customer_filter import CustomerFilter
@@ -72,7 +73,7 @@ def _nodes(info: Info) -> tuple[Selection, bool]:
 
 
 @strawberry.type(description="Read access to unified customer data.")
-class Query(PolicyQueryMixin, AuditQueryMixin, IngestAdminQueryMixin):
+class Query(PolicyQueryMixin, AuditQueryMixin, IngestAdminQueryMixin, SegmentQueryMixin):
     @strawberry.field(description="One customer by customer number.")
     async def customer(
         self,

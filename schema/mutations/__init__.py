@@ -13,6 +13,7 @@ from schema.mutations.consents import ConsentMutationMixin
 from schema.mutations.customers import CustomerMutationMixin
 from schema.mutations.holdings import HoldingMutationMixin
 from schema.mutations.policy import PolicyMutationMixin
+from schema.mutations.segments import SegmentMutationMixin
 
 
 @strawberry.type(description="Changes to the data: source systems push records here.")
@@ -22,6 +23,7 @@ class Mutation(
     ActivityMutationMixin,
     ConsentMutationMixin,
     PolicyMutationMixin,
+    SegmentMutationMixin,
 ):
     pass
 

@@ -15,13 +15,20 @@ from tagging.segments.definitions import (
     update_segment,
     versions,
 )
-from tagging.segments.membership import HistoryPoint, history, members_of, refresh_segment
-from tagging.segments.overlap import overlap
+from tagging.segments.membership import (
+    HistoryPoint,
+    history,
+    member_count,
+    members_of,
+    refresh_segment,
+)
+from tagging.segments.overlap import GroupKind, overlap
 from tagging.segments.preview import PREVIEW_SIZE, Preview, count_only, preview
 from tagging.segments.query import members_query
 
 __all__ = [
     "PREVIEW_SIZE",
+    "GroupKind",
     "HistoryPoint",
     "Preview",
     "SegmentSpec",
@@ -32,6 +39,7 @@ __all__ = [
     "get_segment",
     "history",
     "list_segments",
+    "member_count",
     "members_of",
     "members_query",
     "overlap",

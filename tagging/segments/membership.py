@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    ColumnElement,
     Integer,
     Select,
     column,
@@ -31,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cdp.db.models import SegmentDefinition, SegmentEvent, SegmentMember, SegmentRun
+from cdp.db.models import Customer, SegmentDefinition, SegmentEvent, SegmentMember, SegmentRun
 from cdp.errors import Conflict
 from tagging.engine.evaluate import CreateTempTableAs
 from tagging.segments.definitions import check_segment_rule, get_segment
@@ -123,19 +124,65 @@ async def refresh_segment(session: AsyncSession, key: str, *, actor: str) -> Seg
 
 
 async def history(
-    session: AsyncSession, segment: SegmentDefinition, *, limit: int = 30
+    session: AsyncSession,
+    segment: SegmentDefinition,
+    *,
+    scope: ColumnElement[bool] | None = None,
+    limit: int = 30,
 ) -> list[HistoryPoint]:
-    """The last ``limit`` refresh runs, oldest first: size, entered and left per run."""
-    rows = await session.scalars(
-        select(SegmentRun)
-        .where(SegmentRun.segment_id == segment.id)
-        .order_by(SegmentRun.id.desc())
-        .limit(limit)
+    """The last ``limit`` refresh runs, oldest first: size, entered and left per run.
+
+    With a ``scope`` (a predicate over ``customer``) the counts are of the customers
+    in it: entered and left from the events, the size as their running balance
+    (every membership change is an event, so the balance is exact).
+    """
+    runs = list(
+        await session.scalars(
+            select(SegmentRun)
+            .where(SegmentRun.segment_id == segment.id)
+            .order_by(SegmentRun.id.desc())
+            .limit(limit)
+        )
+    )[::-1]
+    if scope is None:
+        return [
+            HistoryPoint(r.id, r.started_at, r.version, r.members, r.entered, r.left) for r in runs
+        ]
+    if not runs:
+        return []
+    kinds = (
+        select(
+            SegmentEvent.run_id,
+            func.count().filter(SegmentEvent.kind == "entered"),
+            func.count().filter(SegmentEvent.kind == "left"),
+        )
+        .join(Customer, Customer.id == SegmentEvent.customer_id)
+        .where(SegmentEvent.segment_id == segment.id, scope)
+        .group_by(SegmentEvent.run_id)
     )
-    return [
-        HistoryPoint(r.id, r.started_at, r.version, r.members, r.entered, r.left)
-        for r in reversed(list(rows))
-    ]
+    per_run = {run: (int(e), int(lft)) for run, e, lft in await session.execute(kinds)}
+    size = sum(e - lft for run, (e, lft) in per_run.items() if run < runs[0].id)
+    out = []
+    for r in runs:
+        entered, left = per_run.get(r.id, (0, 0))
+        size += entered - left
+        out.append(HistoryPoint(r.id, r.started_at, r.version, size, entered, left))
+    return out
+
+
+async def member_count(
+    session: AsyncSession, segment: SegmentDefinition, *, scope: ColumnElement[bool] | None = None
+) -> int:
+    """Members at the last refresh, inside ``scope`` when given."""
+    if scope is None:
+        return segment.members
+    stmt = (
+        select(func.count())
+        .select_from(SegmentMember)
+        .join(Customer, Customer.id == SegmentMember.customer_id)
+        .where(SegmentMember.segment_id == segment.id, scope)
+    )
+    return int(await session.scalar(stmt) or 0)
 
 
 def _member_rows(ids: Select[Any], segment_id: int, run_id: int) -> Select[Any]:

@@ -17,10 +17,10 @@ from tagging.segments.definitions import get_segment
 from tagging.segments.membership import members_of
 from tagging.stats import Overlap
 
-Kind = Literal["segment", "tag"]
+GroupKind = Literal["segment", "tag"]
 
 
-async def _members(session: AsyncSession, kind: Kind, key: str) -> Select[Any]:
+async def _members(session: AsyncSession, kind: GroupKind, key: str) -> Select[Any]:
     if kind == "segment":
         return members_of((await get_segment(session, key)).id)
     tag = await get_tag(session, key)
@@ -29,8 +29,8 @@ async def _members(session: AsyncSession, kind: Kind, key: str) -> Select[Any]:
 
 async def overlap(
     session: AsyncSession,
-    a: tuple[Kind, str],
-    b: tuple[Kind, str],
+    a: tuple[GroupKind, str],
+    b: tuple[GroupKind, str],
     *,
     scope: ColumnElement[bool] | None = None,
 ) -> Overlap:
