@@ -57,12 +57,17 @@ def filterable(policy: FieldPolicy) -> Callable[[str], bool]:
     return may
 
 
-def withheld(info: Info, n: int) -> int | None:
-    """``n``, or null for a small group the caller may not see individuals of."""
-    ctx = info.context
-    if 0 < n < ctx.settings.min_group_size and not ctx.policy.in_clear("Customer", "customerNo"):
+def withhold(policy: FieldPolicy, min_group_size: int, n: int) -> int | None:
+    """``n``, or null for a small group (but not none) when the caller may not read
+    customers' numbers in clear, i.e. may not see individuals."""
+    if 0 < n < min_group_size and not policy.in_clear("Customer", "customerNo"):
         return None
     return n
+
+
+def withheld(info: Info, n: int) -> int | None:
+    ctx = info.context
+    return withhold(ctx.policy, ctx.settings.min_group_size, n)
 
 
 def note_rule_use(info: Info, fields: tuple[str, ...] | list[str], ids: list[int]) -> None:
