@@ -92,6 +92,27 @@ ROUTES: dict[str, tuple[str, list[str | int], list[tuple[str, str]]]] = {
         ["quarantinedRows", 0],
         [],
     ),
+    "Segment": ('{ segment(key: "world_segment") { SEL } }', ["segment"], []),
+    "SegmentVersion": (
+        '{ segment(key: "world_segment") { versions { SEL } } }',
+        ["segment", "versions", 0],
+        [("Segment", "versions")],
+    ),
+    "SegmentRun": (
+        '{ segment(key: "world_segment") { history { SEL } } }',
+        ["segment", "history", 0],
+        [("Segment", "history")],
+    ),
+    "SegmentPreview": (
+        """{ previewSegment(rule: "customer_no = '0C0001'") { SEL } }""",
+        ["previewSegment"],
+        [],
+    ),
+    "SegmentOverlap": (
+        '{ segmentOverlap(a: "world_segment", b: "world_segment") { SEL } }',
+        ["segmentOverlap"],
+        [],
+    ),
 }
 
 # How to select a field that is not a leaf.
@@ -112,6 +133,9 @@ OBJECT_FIELDS = {
     "members",
     "customer",
     "counts",
+    "versions",
+    "history",
+    "customers",
 }
 
 
@@ -150,6 +174,8 @@ POLICY = CompiledPolicy.from_lines(read_policy(), known_fields())
 def test_every_governed_type_but_tag_and_payloads_is_walked() -> None:
     governed = {name.split(".")[0] for name in sdl_fields(SDL_PATH.read_text(encoding="utf-8"))}
     payloads = {"BatchResult", "BatchCounts", "BatchItemResult", "Rejection", "PolicyUpdate"}
+    # A mutation's answer: per-role export rights are tested in tests/schema/test_segments.py.
+    payloads.add("SegmentExport")
     assert governed - payloads - {"Tag"} == set(ROUTES)
 
 
