@@ -170,7 +170,9 @@ class SegmentMutationMixin:
         ] = None,
     ) -> SegmentExport:
         ctx = info.context
-        ctx.policy.require_read("SegmentExport", "content")
+        # A mutation (it writes the audit trail): refused as one, before anything runs.
+        if not ctx.policy.wants("SegmentExport", "content"):
+            raise Forbidden("you may not export segments")
         policy = ctx.policy
         if not isinstance(policy, PlanPolicy):
             raise Forbidden("exports need a compiled field policy")

@@ -198,4 +198,4 @@ async def test_exports_follow_the_callers_plan(
     assert rest["nextCursor"] is None
     async with app_client(roles=["advisor"]) as client:
         refused = await Api(client).error(EXPORT, fields=["customerNo"])
-    assert refused["extensions"]["code"] == "FORBIDDEN_FIELD"
+    assert refused["extensions"]["code"] == "FORBIDDEN"

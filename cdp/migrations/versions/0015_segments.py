@@ -4,6 +4,10 @@ Revision ID: 0015
 Revises: 0012
 Create Date: 2026-12-03 19:30:00.000000
 
+A database migrated before segments holds the policy lines of its day (migration
+0003 copied ``policies/policy.csv`` then): the segment lines of the default policy
+are added here unless present, so marketers, advisors and auditors get them too.
+
 Members are keyed by segment first, so a refresh's diff of one segment reads one
 contiguous range; a second index by customer serves "which segments is this
 customer in". Events are indexed by (segment, run) for the history summary.
@@ -19,6 +23,39 @@ revision: str = "0015"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+# The default policy's segment lines (policies/policy.csv), as (role, field, action).
+_LINES = (
+    *(
+        ("marketer", f"{t}.*", "read")
+        for t in (
+            "Segment",
+            "SegmentVersion",
+            "SegmentRun",
+            "SegmentPreview",
+            "SegmentOverlap",
+            "SegmentExport",
+        )
+    ),
+    ("marketer", "Segment.*", "write"),
+    *(
+        ("advisor", f"{t}.*", "read")
+        for t in ("Segment", "SegmentVersion", "SegmentRun", "SegmentPreview", "SegmentOverlap")
+    ),
+    *(("auditor", f"{t}.*", "read") for t in ("Segment", "SegmentVersion", "SegmentRun")),
+)
+
+
+def _add_policy_lines() -> None:
+    for role, field, action in _LINES:
+        op.execute(
+            sa.text(
+                "INSERT INTO casbin_rule (ptype, v0, v1, v2, v3) SELECT 'p', :role, :field, "
+                ":action, 'allow' WHERE NOT EXISTS (SELECT 1 FROM casbin_rule WHERE ptype = 'p' "
+                "AND v0 = :role AND v1 = :field AND v2 = :action)"
+            ).bindparams(role=role, field=field, action=action)
+        )
 
 
 def _now() -> sa.TextClause:
@@ -114,9 +151,17 @@ def upgrade() -> None:
     )
     op.create_index("ix_segment_event_segment_id_run_id", "segment_event", ["segment_id", "run_id"])
     op.create_index("ix_segment_event_customer_id", "segment_event", ["customer_id"])
+    _add_policy_lines()
 
 
 def downgrade() -> None:
+    for role, field, action in _LINES:
+        op.execute(
+            sa.text(
+                "DELETE FROM casbin_rule WHERE ptype = 'p' AND v0 = :role AND v1 = :field "
+                "AND v2 = :action AND v3 = 'allow'"
+            ).bindparams(role=role, field=field, action=action)
+        )
     for table in (
         "segment_event",
         "segment_member",
