@@ -1,4 +1,4 @@
-"""The ``cdp segments`` commands: list, preview, refresh, export.
+"""The ``cdp segments`` commands: list, create, preview, refresh, export.
 
 The command line acts as a role (``--as-role``, admin by default): the role's
 compiled plan from the policy in force decides which fields a rule may read and
@@ -19,7 +19,7 @@ from rich.table import Table
 
 from cdp.auth.base import check_role
 from cdp.db.engine import Database
-from cdp.errors import InvalidInput
+from cdp.errors import Forbidden, InvalidInput
 from cdp.exports.formats import FORMATS, render, write_private
 from cdp.exports.service import PURPOSES, ExportRequest, export_segment
 from cdp.principal import Principal
@@ -32,7 +32,7 @@ from policies.row_scopes import RowScope
 from tagging import segments
 
 console = Console()
-segments_app = typer.Typer(help="Segments: list, preview, refresh and export them.")
+segments_app = typer.Typer(help="Segments: list, create, preview, refresh and export them.")
 
 RoleOption = Annotated[
     str, typer.Option("--as-role", help="Act as this role: its field plan and row scope apply.")
@@ -90,6 +90,36 @@ async def _preview(key: str, role: str) -> None:
 def preview_command(key: str, as_role: RoleOption = "admin") -> None:
     """Count a segment's rule now (nothing saved), in the role's row scope."""
     run_command(_preview(key, as_role))
+
+
+async def _create(key: str, name: str, rule: str, role: str, publish: bool) -> None:
+    async with open_database() as db:
+        plan = await _plan(db, role)
+        if not plan.writable.get("Segment"):
+            raise Forbidden(f"the role {role} may not write segments")
+        async with db.write_session() as session:
+            spec = segments.SegmentSpec(key, name, rule)
+            actor = f"cli:{getpass.getuser()}"
+            segment = await segments.create_segment(
+                session, spec, actor=actor, filterable=_may_filter(plan)
+            )
+            if publish:
+                await segments.publish_segment(session, key)
+            await session.commit()
+    console.print(f"{key}: version {segment.version}, {segment.status}", highlight=False)
+
+
+@segments_app.command("create")
+def create_command(
+    key: str,
+    name: Annotated[str, typer.Option("--name", help="Display name.")],
+    rule: Annotated[str, typer.Option("--rule", help="A boolean rule (tag rule language).")],
+    publish: Annotated[bool, typer.Option("--publish", help="Publish it at once.")] = False,
+    as_role: RoleOption = "admin",
+) -> None:
+    """Save a new segment (a draft unless --publish); the rule may only use fields
+    the role may filter on."""
+    run_command(_create(key, name, rule, as_role, publish))
 
 
 async def _refresh(key: str) -> None:
