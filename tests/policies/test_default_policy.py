@@ -132,6 +132,11 @@ VIEW_360 = [
 ID_MASKED_FILTER = [f for f in CUSTOMER_360_FILTER if f != "birthDate"]
 FILTER_360 = ["Holding", "Transaction", "InteractionEvent", "Tag", "Advisor", "Product"]
 
+# Segments: marketers define and export them, advisors read and preview them in
+# their scope, auditors read definitions and history.
+SEGMENT_READ = ["Segment", "SegmentVersion", "SegmentRun"]
+SEGMENT_COUNTS = ["SegmentPreview", "SegmentOverlap"]
+
 ALL = "*"
 # role → type → decision for every field of the type, or field → decision.
 Expected = dict[str, dict[str, Decision | dict[str, Decision]]]
@@ -146,6 +151,7 @@ READ: Expected = {
             "birthDate": M,
         },
         **dict.fromkeys(VIEW_360, A),
+        **dict.fromkeys([*SEGMENT_READ, *SEGMENT_COUNTS], A),
     },
     "frontend": {
         "Customer": {
@@ -160,6 +166,7 @@ READ: Expected = {
     "marketer": {
         "Customer": {**dict.fromkeys(MARKETER_CUSTOMER, A), "name": M, "phone": M},
         **dict.fromkeys(["CategoryAmount", "Holding", "Tag", "Consent", "Advisor", "Product"], A),
+        **dict.fromkeys([*SEGMENT_READ, *SEGMENT_COUNTS, "SegmentExport"], A),
     },
     "partner": {
         "Customer": dict.fromkeys(["pseudonymousId", "tier", "riskLevel", "tags"], A),
@@ -169,6 +176,7 @@ READ: Expected = {
         "Customer": dict.fromkeys(["id", "customerNo", "consents"], A),
         "Consent": A,
         "AuditEntry": A,
+        **dict.fromkeys(SEGMENT_READ, A),
     },
     "source_system": {
         **dict.fromkeys(["BatchResult", "BatchCounts", "Rejection"], A),
@@ -202,6 +210,7 @@ FILTER: Expected = {
 }
 WRITE: Expected = {
     "admin": {ALL: A},
+    "marketer": {"Segment": A},
     "source_system": dict.fromkeys(
         ["Customer", "Holding", "Transaction", "InteractionEvent", "Consent"], A
     ),

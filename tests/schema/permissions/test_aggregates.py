@@ -20,7 +20,7 @@ from graphql import GraphQLObjectType, build_schema, get_named_type
 
 from cdp.db.engine import AsyncWriteSession
 from policies.known_fields import SDL_PATH
-from tests.factories import create_holding, create_household, create_product
+from tests.factories import create_consent, create_holding, create_household, create_product
 from tests.schema.conftest import Api
 from tests.schema.permissions.conftest import World
 from tests.schema.permissions.test_role_matrix import ROLES
@@ -206,6 +206,18 @@ async def _audit_total(api: Api) -> Pairs:
     return [("auditLog", log["totalCount"], len(log["nodes"]))]
 
 
+async def _preview_count(api: Api) -> Pairs:
+    body = await _query(api, '{ previewSegment(rule: "aum >= 0") { count } }')
+    preview = (body.get("data") or {}).get("previewSegment")
+    if preview is None or preview["count"] is None:
+        raise Denied
+    _, customers = await _customer_rows(api, "consents { purpose granted }")
+    if any(c["consents"] is None for c in customers):
+        raise Unlisted
+    profiled = [c for c in customers if {"purpose": "profiling", "granted": True} in c["consents"]]
+    return [("previewSegment", preview["count"], len(profiled))]
+
+
 CHECKS: dict[str, Check] = {
     "CustomerConnection.totalCount": _connection_total("customers"),
     "ProductConnection.totalCount": _connection_total("products"),
@@ -219,6 +231,7 @@ CHECKS: dict[str, Check] = {
     "Customer.aum": _customer_aum,
     "CategoryAmount.amount": _by_category,
     "Household.aum": _household_aum,
+    "SegmentPreview.count": _preview_count,
 }
 
 
@@ -252,6 +265,9 @@ async def spread(world: World, session: AsyncWriteSession) -> World:
     await create_household(
         session, [(world.stranger, "self"), (world.friend, "spouse")], household_no="0H0002"
     )
+    # Segment previews count customers who consented to profiling.
+    for customer in (world.first, world.stranger):
+        await create_consent(session, customer, "profiling")
     return world
 
 
