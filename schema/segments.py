@@ -1,5 +1,9 @@
 """Segment reads: definitions, previews and overlaps, in the caller's scope and rights.
 
+Database work runs to its end even when graphql-core cancels a sibling field
+(``finish_then_cancel``): a statement cancelled half-way would leave the
+request's connection unusable.
+
 Every count runs inside the caller's row scope and is withheld (null) below
 ``CDP_MIN_GROUP_SIZE`` for roles that may not read customers' numbers
 (``Customer.customerNo``), so a narrow rule cannot single a person out. A rule
@@ -11,12 +15,13 @@ through repeated previews leaves the same trace as a filtered list.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import strawberry
 
 from cdp.customers.repository import CustomerRepository
+from cdp.db.engine import finish_then_cancel
 from cdp.errors import ForbiddenFilter, InvalidInput
 from policies.sensitive import SENSITIVE_FIELDS
 from schema.bounds import bounded
@@ -190,9 +195,13 @@ class SegmentQueryMixin:
     ) -> SegmentConnection:
         ctx = info.context
         ctx.policy.require_read("Segment", "key")
-        async with ctx.lock:
-            rows = await segments.list_segments(ctx.session, after=after, limit=first + 1)
-            nodes = [await build_segment(info, s) for s in rows[:first]]
+
+        async def work() -> tuple[list[Any], list[Segment]]:
+            async with ctx.lock:
+                rows = await segments.list_segments(ctx.session, after=after, limit=first + 1)
+                return rows, [await build_segment(info, s) for s in rows[:first]]
+
+        rows, nodes = await finish_then_cancel(work())
         more = len(rows) > first
         return SegmentConnection(
             nodes=nodes, end_cursor=rows[first - 1].key if more else None, has_next_page=more
@@ -202,9 +211,13 @@ class SegmentQueryMixin:
     async def segment(self, info: Info, key: SegmentKey) -> Segment:
         ctx = info.context
         ctx.policy.require_read("Segment", "key")
-        async with ctx.lock:
-            found = await segments.get_segment(ctx.session, key)
-            return await build_segment(info, found)
+
+        async def work() -> Segment:
+            async with ctx.lock:
+                found = await segments.get_segment(ctx.session, key)
+                return await build_segment(info, found)
+
+        return await finish_then_cancel(work())
 
     @strawberry.field(
         description="Count and first 20 customers a boolean rule selects, in your row scope; "
@@ -214,17 +227,22 @@ class SegmentQueryMixin:
         ctx = info.context
         ctx.policy.require_read("SegmentPreview", "count")
         sel = selection_of(info).at("customers")
-        async with ctx.lock:
-            found = await segments.preview(
-                ctx.session,
-                rule,
-                filterable=filterable(ctx.policy),
-                scope=ctx.policy.scope("customer"),
-            )
-            note_rule_use(info, found.permission_fields, list(found.customer_ids))
-            rows = await CustomerRepository(ctx.session).by_ids(
-                found.customer_ids, scope=ctx.policy.row_scope
-            )
+
+        async def work() -> tuple[segments.Preview, Sequence[Any]]:
+            async with ctx.lock:
+                found = await segments.preview(
+                    ctx.session,
+                    rule,
+                    filterable=filterable(ctx.policy),
+                    scope=ctx.policy.scope("customer"),
+                )
+                note_rule_use(info, found.permission_fields, list(found.customer_ids))
+                rows = await CustomerRepository(ctx.session).by_ids(
+                    found.customer_ids, scope=ctx.policy.row_scope
+                )
+                return found, rows
+
+        found, rows = await finish_then_cancel(work())
         order = {pk: i for i, pk in enumerate(found.customer_ids)}
         rows = sorted(rows, key=lambda r: order[r.id])
         customers = await assemble.customers(ctx, rows, sel) if sel else []
@@ -250,15 +268,18 @@ class SegmentQueryMixin:
         ctx = info.context
         ctx.policy.require_read("SegmentOverlap", "both")
         kind = _group(b_kind, b)
-        async with ctx.lock:
-            first = await segments.get_segment(ctx.session, a)
-            other: Any = (
-                await segments.get_segment(ctx.session, b)
-                if kind[0] == "segment"
-                else await get_tag(ctx.session, b)
-            )
-            require_counting(info, [*first.permission_fields, *other.permission_fields])
-            found = await segments.overlap(
-                ctx.session, ("segment", a), kind, scope=ctx.policy.scope("customer")
-            )
-        return overlap_of(info, found)
+
+        async def work() -> Any:
+            async with ctx.lock:
+                first = await segments.get_segment(ctx.session, a)
+                other: Any = (
+                    await segments.get_segment(ctx.session, b)
+                    if kind[0] == "segment"
+                    else await get_tag(ctx.session, b)
+                )
+                require_counting(info, [*first.permission_fields, *other.permission_fields])
+                return await segments.overlap(
+                    ctx.session, ("segment", a), kind, scope=ctx.policy.scope("customer")
+                )
+
+        return overlap_of(info, await finish_then_cancel(work()))

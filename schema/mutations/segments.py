@@ -15,6 +15,7 @@ from typing import Annotated
 
 import strawberry
 
+from cdp.db.engine import finish_then_cancel
 from cdp.errors import Forbidden, InvalidInput
 from cdp.exports import FORMATS, ExportRequest, export_segment, render
 from schema.bounds import bounded
@@ -43,8 +44,12 @@ def _require_write(info: Info) -> None:
 async def _answer(info: Info, key: str) -> Segment:
     """The segment as the caller reads it, after the write committed."""
     ctx = info.context
-    async with ctx.lock:
-        return await build_segment(info, await segments.get_segment(ctx.session, key))
+
+    async def work() -> Segment:
+        async with ctx.lock:
+            return await build_segment(info, await segments.get_segment(ctx.session, key))
+
+    return await finish_then_cancel(work())
 
 
 @strawberry.type
