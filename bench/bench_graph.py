@@ -6,8 +6,10 @@ separately), the core's size on disk, the resident memory of ``--workers``
 processes that memory-map the stored core (RSS and PSS: PSS splits shared pages
 between the processes that map them, so its sum is what the workers cost
 together), cross-sell latency per customer in-process next to the plain networkx
-walk as the baseline, and the cost of an incremental update (one ``apply_holding``,
-and a database catch-up per changed holding).
+walk as the baseline, cross-sell through GraphQL (a whole request to the app in
+this process, ``Customer.crossSell``; next to it the same request without
+``crossSell``, the GraphQL floor), and the cost of an incremental update (one
+``apply_holding``, and a database catch-up per changed holding).
 
     .venv/bin/python bench/bench_graph.py --customers 20000
 """
@@ -28,6 +30,7 @@ from pathlib import Path
 from statistics import quantiles
 from typing import Any
 
+from inprocess import running_app, token
 from rich.console import Console
 from rich.table import Table
 from scratch import database_url, scratch_database
@@ -116,6 +119,43 @@ async def _catch_up_cost(db: Database, state: GraphState, ids: list[int], n: int
     return (time.perf_counter() - started) / max(done.holdings, 1)
 
 
+async def _customer_nos(db: Database, ids: list[int]) -> list[str]:
+    async with db.read_session() as session:
+        rows = await session.execute(
+            text("SELECT customer_no FROM customer WHERE id = ANY(:ids)"), {"ids": ids}
+        )
+        return [r[0] for r in rows]
+
+
+_CROSS_SELL = (
+    'query { customer(customerNo: "%s") { customerNo '
+    "crossSell(first: 5) { items { productCode score reasons { kind text } } } } }"
+)
+_FLOOR = 'query { customer(customerNo: "%s") { customerNo } }'
+
+
+async def _graphql_latency(
+    url: str, data_dir: Path, numbers: list[str]
+) -> tuple[list[float], list[float]]:
+    """Seconds per request, as an administrator, with and without ``crossSell``
+    (alternating, so both meet the same machine load)."""
+    headers = {"authorization": f"Bearer {token(['admin'])}"}
+    with_cs: list[float] = []
+    without: list[float] = []
+    async with running_app(url, data_dir=data_dir) as client:
+        for no in numbers:
+            for query, out in ((_CROSS_SELL, with_cs), (_FLOOR, without)):
+                t0 = time.perf_counter()
+                response = await client.post(
+                    "/graphql", json={"query": query % no}, headers=headers
+                )
+                out.append(time.perf_counter() - t0)
+                body = response.json()
+                if "errors" in body:
+                    raise RuntimeError(f"{no}: {body['errors']}")
+    return with_cs, without
+
+
 async def run(url: str, args: argparse.Namespace) -> Table:
     db = Database(create_async_engine(url, pool_size=2))
     settings = get_settings()
@@ -127,6 +167,8 @@ async def run(url: str, args: argparse.Namespace) -> Table:
         started = time.perf_counter()
         state = state_from(snapshot, settings, with_networkx=False)
         core_s = time.perf_counter() - started
+        # An untouched core for the app (the update timings below change ``state``).
+        snapshot_state = state_from(snapshot, settings, with_networkx=False)
         mem_core = _memory()["rss"] - mem_before
         started = time.perf_counter()
         twin = state_from(snapshot, settings, with_networkx=True).graph
@@ -156,6 +198,16 @@ async def run(url: str, args: argparse.Namespace) -> Table:
             path = store.save(state.core, Path(tmp), state.watermark, state.referral_id)
             disk = sum(f.stat().st_size for f in path.iterdir()) / 2**20
             workers = _workers(Path(tmp), sample[:2000], args.workers)
+        numbers = await _customer_nos(db, sample[: args.graphql_samples])
+        with tempfile.TemporaryDirectory() as tmp:
+            # The app serves what `cdp graph build` stores under data_dir/graph.
+            store.save(
+                snapshot_state.core,
+                Path(tmp) / "graph",
+                snapshot_state.watermark,
+                snapshot_state.referral_id,
+            )
+            over_graphql, floor = await _graphql_latency(url, Path(tmp), numbers)
     finally:
         await db.dispose()
 
@@ -179,6 +231,13 @@ async def run(url: str, args: argparse.Namespace) -> Table:
     table.add_row(
         f"cross-sell in-process p50 / p95 ({len(fast):,} customers)", f"{p50:.3f} / {p95:.3f} ms"
     )
+    g50, g95 = _pct(over_graphql)
+    table.add_row(
+        f"cross-sell through GraphQL in-process p50 / p95 ({len(over_graphql):,})",
+        f"{g50:.2f} / {g95:.2f} ms",
+    )
+    f50, f95 = _pct(floor)
+    table.add_row("  the same request without crossSell p50 / p95", f"{f50:.2f} / {f95:.2f} ms")
     w50, w95 = _pct(walked) if len(walked) > 1 else (0.0, 0.0)
     table.add_row(
         f"baseline networkx walk p50 / p95 ({len(walked):,})", f"{w50:.1f} / {w95:.1f} ms"
@@ -214,4 +273,5 @@ if __name__ == "__main__":
     parser.add_argument("--walk-samples", type=int, default=50)
     parser.add_argument("--updates", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--graphql-samples", type=int, default=1_000)
     asyncio.run(main(parser.parse_args()))

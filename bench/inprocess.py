@@ -23,9 +23,10 @@ from cdp.config import Settings
 SECRET = "bench-only-jwt-secret-of-at-least-32-bytes"
 
 
-def settings_for(url: str) -> Settings:
+def settings_for(url: str, **overrides: Any) -> Settings:
     return Settings(
         database_url=url,
+        **overrides,
         jwt_secret=SECRET,
         rate_limit_enabled=False,
         log_level="WARNING",
@@ -41,9 +42,10 @@ def token(roles: Sequence[str], advisor_id: int | None = None) -> str:
 
 
 @asynccontextmanager
-async def running_app(url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A client of a freshly started app on ``url``; pass credentials per request."""
-    app = create_app(settings_for(url))
+async def running_app(url: str, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of a freshly started app on ``url`` (settings ``overrides``); pass
+    credentials per request."""
+    app = create_app(settings_for(url, **overrides))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:

@@ -31,6 +31,7 @@ from cdp.db.engine import Database, api_database, database_url
 from cdp.errors import Unavailable
 from cdp.http import graphiql
 from cdp.http.auth import AuthMiddleware
+from cdp.http.graph_refresh import start_refresh, stop_refresh
 from cdp.http.graphql_view import GraphQLView
 from cdp.http.health import healthz, readyz
 from cdp.http.metrics import metrics
@@ -38,6 +39,7 @@ from cdp.http.middleware import RequestContextMiddleware
 from cdp.http.read_audit import request_purpose, settle
 from cdp.logging import configure_logging, request_id_var
 from cdp.principal import Principal
+from graph.service import GraphService
 from policies.audit import AuditWriter, UnwrittenAuditEntries
 from policies.holder import PolicyHolder
 from policies.pg_store import PgPolicyStore
@@ -78,6 +80,7 @@ class _GraphQL(GraphQLView[Context]):
             principal=principal,
             policy=PlanPolicy(self.rules.rules(holder.plan(principal.roles)), principal),
             purpose=request_purpose(request),
+            graph=request.app.state.graph,
         )
 
     async def execute_single(
@@ -210,9 +213,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if settings.tag_worker_seconds > 0 and isinstance(db.bind, AsyncEngine):
             tags = TagWorker(db, interval=settings.tag_worker_seconds)
             tags.start()
+        # The knowledge graph: the stored snapshot, memory-mapped and caught up.
+        # Requests share the process's object (graph/README.md, "Serving: the GraphQL fields").
+        app.state.graph = GraphService(db, settings)
+        graph_refresh = start_refresh(
+            app.state.graph, settings, pooled=isinstance(db.bind, AsyncEngine)
+        )
         try:
             yield
         finally:
+            await stop_refresh(graph_refresh)
             if tags is not None:
                 await tags.stop()
             await watcher.stop()

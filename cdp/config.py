@@ -126,6 +126,10 @@ class Settings(BaseSettings):
     # Audit entries are written in batches at least this often (seconds), and at
     # once when 500 are waiting; shutdown writes whatever is left.
     audit_flush_seconds: float = Field(default=0.2, gt=0)
+    # A server process catches its knowledge graph up with the database at least
+    # this often (seconds): on a timer, and before a graph answer when the last
+    # catch-up is older. 0 catches up before every graph answer.
+    graph_refresh_seconds: float = Field(default=2.0, ge=0)
     # Roles that must state a purpose (the X-Purpose header) to read sensitive data;
     # without one such a read is refused with PURPOSE_REQUIRED. PIPL lets partners
     # receive personal information only for a stated purpose.

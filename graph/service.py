@@ -10,6 +10,8 @@ fields (``may_read``) so reasons and ranking stay within what the caller may see
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -32,6 +34,8 @@ class GraphService:
         self.settings = settings
         self._state: GraphState | None = None
         self._snapshot: str | None = None
+        self._refreshed = float("-inf")  # monotonic time of the last refresh
+        self._lock = asyncio.Lock()  # one refresh at a time: it mutates the state
 
     @property
     def state(self) -> GraphState:
@@ -45,6 +49,18 @@ class GraphService:
 
     async def refresh(self) -> CatchUp | None:
         """Switch to a newer stored snapshot if there is one, then catch up."""
+        async with self._lock:
+            result = await self._refresh()
+            self._refreshed = time.monotonic()
+            return result
+
+    async def fresh(self, max_age: float) -> None:
+        """Refresh unless the last refresh is younger than ``max_age`` seconds, so a
+        write reaches this process's next answer without waiting for the timer."""
+        if time.monotonic() - self._refreshed >= max_age:
+            await self.refresh()
+
+    async def _refresh(self) -> CatchUp | None:
         current = self._current()
         if current is None:
             return None

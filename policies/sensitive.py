@@ -35,6 +35,13 @@ SENSITIVE_FIELDS: Final = frozenset(
         # Derived from the above (see ``DERIVED``).
         "Household.aum",
         "Product.holderCount",
+        # The knowledge graph's answers computed from holdings (see ``DERIVED``).
+        "Customer.crossSell",
+        "Community.aum",
+        "Household.holdingsByCategory",
+        "ReferralNetwork.totalAum",
+        "TopReferrer.cascadeAum",
+        "Prospect.connectedAum",
     }
 )
 
@@ -49,6 +56,20 @@ DERIVED: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
         "Household.aum": frozenset({"Holding.marketValue"}),
         "Product.holderCount": frozenset({"Customer.holdings"}),
         "Advisor.customerCount": frozenset({"Customer.advisor"}),
+        # A cross-sell list is ranked on the customer's holdings and, with a
+        # household reason, on a housemate's.
+        "Customer.crossSell": frozenset(
+            {"Customer.holdings", "Holding.marketValue", "Household.members"}
+        ),
+        "Community.aum": frozenset({"Holding.marketValue"}),
+        "Community.size": frozenset({"Customer.household", "Customer.referrals"}),
+        "Household.tier": frozenset({"Household.aum"}),
+        "Household.holdingsByCategory": frozenset({"Holding.marketValue"}),
+        "Household.gaps": frozenset({"Customer.holdings"}),
+        "ReferralNetwork.totalAum": frozenset({"Holding.marketValue"}),
+        "TopReferrer.influence": frozenset({"Customer.referrals"}),
+        "TopReferrer.cascadeAum": frozenset({"Holding.marketValue"}),
+        "Prospect.connectedAum": frozenset({"Holding.marketValue"}),
     }
 )
 """The inputs of every field the API computes rather than reads from one column."""
@@ -58,6 +79,9 @@ COARSE: Final[Mapping[str, str]] = MappingProxyType(
         "Customer.tier": "a band of AUM (below 50万, to 600万, above) wide enough to be "
         "shown to every role that segments customers; filtering by it narrows AUM to "
         "the same band and no further",
+        "Household.tier": "the same three bands as Customer.tier, over the household's AUM",
+        "Household.gaps": "a category no member holds: coarser than Customer.holdings, "
+        "and shown only to callers who see every member",
     }
 )
 """Fields derived from sensitive inputs that are deliberately not sensitive, and why."""

@@ -50,3 +50,9 @@ SOURCE_NAME: Final = bounded(max_length=32)
 # Amounts are numeric(20, 2): fewer than 18 digits before the point. Every Decimal
 # input is held to this unless its field declares other bounds.
 AMOUNTS: Final = Bounds(Decimal(-(10**18) + 1), Decimal(10**18 - 1))
+# How many answers a knowledge-graph list returns (cross-sell, referrers, prospects).
+GRAPH_FIRST: Final = bounded(1, 50)
+# How many referral hops ``referralNetwork`` follows.
+REFERRAL_DEPTH: Final = bounded(1, 3)
+# A customer number (varchar(32)).
+CUSTOMER_NO: Final = bounded(max_length=32)

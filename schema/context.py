@@ -17,6 +17,7 @@ from datetime import date
 from cdp.config import Settings
 from cdp.db.engine import AsyncReadSession, Database
 from cdp.principal import Principal
+from graph.service import GraphService
 from policies.audit.reads import SensitiveReads
 from schema.dataloaders.base import Deps
 from schema.dataloaders.registry import Loaders
@@ -41,6 +42,8 @@ class Context:
     audit: SensitiveReads = field(default_factory=SensitiveReads)
     # The operation being executed, set once the document is parsed.
     operation: str | None = None
+    # The process's knowledge graph (``cdp.app`` keeps it fresh); none outside a server.
+    graph: GraphService | None = None
     lock: asyncio.Lock = field(init=False)
     loaders: Loaders = field(init=False)
 

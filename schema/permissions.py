@@ -50,11 +50,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, false
+from sqlalchemy import ColumnElement
 
 from cdp.errors import Forbidden, ForbiddenField, ForbiddenFilter
-
-from policies.row_scopes import EVERY_ROW, Entity, RowScope
+from policies.row_scopes import EVERY_ROW, NO_ROW, Entity, RowScope
 
 __all__ = ["DENIED", "AllowAll", "Entity", "FieldPolicy"]
 
@@ -98,6 +97,11 @@ class FieldPolicy:
     def require_read(self, type_name: str, field: str) -> None:
         """Raise ``ForbiddenField`` unless the caller may read ``type_name.field``."""
 
+    def may_read(self, type_name: str, field: str) -> bool:
+        """Whether the caller may read the GraphQL field ``type_name.field`` (in clear
+        or masked): what the knowledge graph may use on the caller's behalf."""
+        return True
+
     def require_filter(self, type_name: str, fields: Iterable[str]) -> None:
         """Raise ``ForbiddenFilter`` unless the caller may filter on all ``fields``."""
 
@@ -118,6 +122,8 @@ class DenyAll(FieldPolicy):
     """No field, no filter, no write, no row: what a context without a policy gets."""
 
     version = "deny-all"
+    # Repositories read the scope value itself (their statement caches key on it).
+    row_scope = NO_ROW
 
     def project(self, type_name: str, values: dict[str, Any]) -> dict[str, Any]:
         return dict.fromkeys(values, DENIED)
@@ -131,6 +137,9 @@ class DenyAll(FieldPolicy):
     def require_read(self, type_name: str, field: str) -> None:
         raise ForbiddenField(f"you may not read {type_name}.{field}", field=f"{type_name}.{field}")
 
+    def may_read(self, type_name: str, field: str) -> bool:
+        return False
+
     def require_filter(self, type_name: str, fields: Iterable[str]) -> None:
         names = sorted(f"{type_name}.{f}" for f in fields)
         if names:
@@ -138,6 +147,3 @@ class DenyAll(FieldPolicy):
 
     def require_write(self, type_name: str, attributes: Iterable[str]) -> None:
         raise Forbidden(f"you may not write {type_name}")
-
-    def scope(self, entity: Entity) -> ColumnElement[bool] | None:
-        return false()

@@ -172,6 +172,9 @@ class PlanPolicy(FieldPolicy):
                 f"you may not read {type_name}.{field}", field=f"{type_name}.{field}"
             )
 
+    def may_read(self, type_name: str, field: str) -> bool:
+        return field in self.rules.of(type_name).readable
+
     def require_filter(self, type_name: str, fields: Iterable[str]) -> None:
         allowed = self.rules.of(type_name).filterable
         refused = sorted({f for f in fields if f not in allowed})

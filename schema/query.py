@@ -26,6 +26,7 @@ from schema.dataloaders import assemble
 from schema.dataloaders import rows as build
 from schema.dataloaders.lookahead import Selection, selection_of
 from schema.dataloaders.sensitive import note_criteria
+from schema.graph_query import GraphQueryMixin
 from schema.ingest_admin import IngestAdminQueryMixin
 from schema.mutations.policy import PolicyQueryMixin
 from schema.relay import Connection, Node, connection, window
@@ -73,7 +74,13 @@ def _nodes(info: Info) -> tuple[Selection, bool]:
 
 
 @strawberry.type(description="Read access to unified customer data.")
-class Query(PolicyQueryMixin, AuditQueryMixin, IngestAdminQueryMixin, SegmentQueryMixin):
+class Query(
+    PolicyQueryMixin,
+    AuditQueryMixin,
+    IngestAdminQueryMixin,
+    GraphQueryMixin,
+    SegmentQueryMixin,
+):
     @strawberry.field(description="One customer by customer number.")
     async def customer(
         self,

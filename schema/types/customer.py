@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from schema.bounds import GRAPH_FIRST
 from schema.dataloaders.activity_pages import interactions_page, transactions_page
 from schema.relay import Connection, Node
 from schema.types.advisor import Advisor
@@ -19,6 +20,8 @@ from schema.types.tag import Tag
 from schema.types.transaction import Transaction
 
 if TYPE_CHECKING:
+    from schema.types.community import Community
+    from schema.types.cross_sell import CrossSell, CrossSellPurpose
     from schema.types.household import Household
     from schema.types.referral import Referral
 
@@ -142,3 +145,34 @@ class Customer(Node):
         until: Annotated[datetime | None, strawberry.argument(description=_UNTIL)] = None,
     ) -> Connection[InteractionEvent] | None:
         return await interactions_page(info, self.pk, first, after, kinds, since, until)
+
+    @strawberry.field(
+        description="Products to propose, best first, with score components and reasons "
+        "(knowledge graph); within suitability, minimum investment and consent."
+    )
+    async def cross_sell(
+        self,
+        info: Info,
+        first: Annotated[
+            int, strawberry.argument(description="How many (1–50).", metadata=GRAPH_FIRST)
+        ] = 5,
+        purpose: Annotated[
+            Annotated[CrossSellPurpose, strawberry.lazy("schema.types.cross_sell")] | None,
+            strawberry.argument(
+                description="What the list is for; MARKETING for marketers, ADVICE otherwise."
+            ),
+        ] = None,
+    ) -> Annotated[CrossSell, strawberry.lazy("schema.types.cross_sell")] | None:
+        from schema.types.cross_sell import cross_sell_of
+
+        return await cross_sell_of(info, self.pk, first, purpose)
+
+    @strawberry.field(
+        description="The customer's community on the household–referral layer, if any."
+    )
+    async def community(
+        self, info: Info
+    ) -> Annotated[Community, strawberry.lazy("schema.types.community")] | None:
+        from schema.types.community import community_of
+
+        return await community_of(info, self.pk)

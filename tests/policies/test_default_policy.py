@@ -128,6 +128,12 @@ VIEW_360 = [
     "Advisor",
     "Product",
 ]
+# The knowledge graph: cross-sell for advisors, apps and marketers (base role
+# graph_advice); communities and referral networks for advisors and marketers;
+# network-wide rankings and household insight without members for marketers.
+CROSS_SELL = ["CrossSell", "Recommendation", "CrossSellReason", "NamedNumber", "HouseholdGap"]
+NETWORK = ["Community", "ReferralNetwork", "ReferralNode", "ReferralLink"]
+
 # Roles that read the ID number masked filter on neither it nor the birth date.
 ID_MASKED_FILTER = [f for f in CUSTOMER_360_FILTER if f != "birthDate"]
 FILTER_360 = ["Holding", "Transaction", "InteractionEvent", "Tag", "Advisor", "Product"]
@@ -149,9 +155,12 @@ READ: Expected = {
             "email": A,
             "idNumber": M,
             "birthDate": M,
+            "crossSell": A,
+            "community": A,
         },
         **dict.fromkeys(VIEW_360, A),
         **dict.fromkeys([*SEGMENT_READ, *SEGMENT_COUNTS], A),
+        **dict.fromkeys([*CROSS_SELL, *NETWORK], A),
     },
     "frontend": {
         "Customer": {
@@ -160,13 +169,25 @@ READ: Expected = {
             "email": M,
             "idNumber": M,
             "birthDate": M,
+            "crossSell": A,
         },
         **dict.fromkeys(VIEW_360, A),
+        **dict.fromkeys(CROSS_SELL, A),
     },
     "marketer": {
-        "Customer": {**dict.fromkeys(MARKETER_CUSTOMER, A), "name": M, "phone": M},
+        "Customer": {
+            **dict.fromkeys(MARKETER_CUSTOMER, A),
+            "name": M,
+            "phone": M,
+            "crossSell": A,
+            "community": A,
+            "referredBy": A,
+            "referrals": A,
+        },
         **dict.fromkeys(["CategoryAmount", "Holding", "Tag", "Consent", "Advisor", "Product"], A),
         **dict.fromkeys([*SEGMENT_READ, *SEGMENT_COUNTS, "SegmentExport"], A),
+        **dict.fromkeys([*CROSS_SELL, *NETWORK, "TopReferrer", "Referral"], A),
+        "Household": dict.fromkeys(["id", "tier", "holdingsByCategory", "gaps"], A),
     },
     "partner": {
         "Customer": dict.fromkeys(["pseudonymousId", "tier", "riskLevel", "tags"], A),

@@ -26,3 +26,16 @@ def test_a_value_derived_from_sensitive_inputs_is_sensitive() -> None:
 def test_derived_fields_and_inputs_exist(fields: frozenset[str]) -> None:
     named = set(DERIVED) | {i for inputs in DERIVED.values() for i in inputs}
     assert named <= fields, sorted(named - fields)
+
+
+def test_graph_answers_computed_from_holdings_are_sensitive() -> None:
+    for name in (
+        "Customer.crossSell",
+        "Community.aum",
+        "Household.holdingsByCategory",
+        "ReferralNetwork.totalAum",
+        "TopReferrer.cascadeAum",
+        "Prospect.connectedAum",
+    ):
+        assert name in SENSITIVE_FIELDS, name
+        assert DERIVED[name] & SENSITIVE_FIELDS, name

@@ -1,7 +1,7 @@
 """segments: definitions with versions, refresh runs, sparse members, entered/left events
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-03 19:30:00.000000
 
 A database migrated before segments holds the policy lines of its day (migration
@@ -20,7 +20,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0015"
-down_revision: str | None = "0012"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

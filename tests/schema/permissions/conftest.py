@@ -121,7 +121,15 @@ async def world(session: AsyncWriteSession) -> World:
 
 
 @pytest.fixture
-async def as_role(app_client: AppClient, world: World) -> AsyncIterator[Any]:
+def role_settings() -> dict[str, Any]:
+    """Settings the role's app is served with (a module may serve a graph snapshot)."""
+    return {}
+
+
+@pytest.fixture
+async def as_role(
+    app_client: AppClient, world: World, role_settings: dict[str, Any]
+) -> AsyncIterator[Any]:
     """``await as_role("partner")`` → an ``Api`` for that role (the advisor role is
     the world's advisor; ``sources=`` the source names a source system may send as)."""
     from contextlib import AsyncExitStack
@@ -139,6 +147,7 @@ async def as_role(app_client: AppClient, world: World) -> AsyncIterator[Any]:
                     subject=f"test-{roles[0]}",
                     claims={"sources": list(sources)},
                     rate_limit_enabled=False,
+                    **role_settings,
                 )
             )
             if purpose is not None:

@@ -13,12 +13,16 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from graphql import GraphQLObjectType, build_schema, get_named_type
 
-from cdp.db.engine import AsyncWriteSession
+from cdp.config import get_settings
+from cdp.db.engine import AsyncWriteSession, Database
+from graph.communities import communities, label
+from graph.state import build_state, write_state
 from policies.known_fields import SDL_PATH
 from tests.factories import create_consent, create_holding, create_household, create_product
 from tests.schema.conftest import Api
@@ -218,6 +222,102 @@ async def _preview_count(api: Api) -> Pairs:
     return [("previewSegment", preview["count"], len(profiled))]
 
 
+def _yuan(value: Any) -> Decimal:
+    return Decimal(value) if value is not None else Decimal(0)
+
+
+async def _community_aum(api: Api) -> Pairs:
+    _, customers = await _customer_rows(api, "customerNo aum community { id size aum }")
+    if all(c["community"] is None for c in customers):  # the world's are linked
+        raise Denied
+    if any(c["aum"] is None for c in customers):
+        raise Unlisted
+    members: dict[str, list[Decimal]] = defaultdict(list)
+    shown: dict[str, dict[str, Any]] = {}
+    for c in customers:
+        if c["community"] is not None:
+            members[c["community"]["id"]].append(_yuan(c["aum"]))
+            shown[c["community"]["id"]] = c["community"]
+    pairs: Pairs = []
+    for cid, community in shown.items():
+        pairs.append((f"{cid}.size", community["size"], len(members[cid])))
+        if community["aum"] is not None:  # suppressed unless every member is listed
+            pairs.append((cid, Decimal(community["aum"]), sum(members[cid], Decimal(0))))
+    return pairs
+
+
+async def _network_total(api: Api) -> Pairs:
+    body = await _query(
+        api,
+        '{ referralNetwork(customerNo: "0C0001", depth: 3) '
+        "{ totalAum nodes { depth customer { aum } } } }",
+    )
+    network = (body.get("data") or {}).get("referralNetwork")
+    if network is None or network["totalAum"] is None:
+        raise Denied
+    if any(n["customer"] is None or n["customer"]["aum"] is None for n in network["nodes"]):
+        raise Unlisted
+    listed = sum((_yuan(n["customer"]["aum"]) for n in network["nodes"] if n["depth"]), Decimal(0))
+    return [("0C0001", Decimal(network["totalAum"]), listed)]
+
+
+_CASCADE = "customerNo aum referrals { customer { customerNo } }"
+
+
+async def _cascade_aum(api: Api) -> Pairs:
+    body = await _query(api, "{ topReferrers(first: 50) { customer { customerNo } cascadeAum } }")
+    ranked = (body.get("data") or {}).get("topReferrers")
+    if ranked is None:
+        raise Denied
+    _, customers = await _customer_rows(api, _CASCADE)
+    by_no = {c["customerNo"]: c for c in customers}
+    pairs: Pairs = []
+    for r in ranked:
+        if r["cascadeAum"] is None:
+            continue
+        if any(c["referrals"] is None for c in customers):
+            raise Unlisted
+        # Everyone brought in, directly or not, walked over the listed referrals.
+        seen, todo = set(), [r["customer"]["customerNo"]]
+        while todo:
+            for referral in by_no[todo.pop()]["referrals"]:
+                no = referral["customer"]["customerNo"]
+                if no not in seen:
+                    seen.add(no)
+                    todo.append(no)
+        listed = sum((_yuan(by_no[no]["aum"]) for no in seen), Decimal(0))
+        pairs.append((r["customer"]["customerNo"], Decimal(r["cascadeAum"]), listed))
+    return pairs
+
+
+_LINKED = (
+    "customerNo household { members { customer { customerNo aum } } } "
+    "referredBy { customer { aum } } referrals { customer { aum } }"
+)
+
+
+async def _connected_aum(api: Api) -> Pairs:
+    body = await _query(api, "{ prospects(first: 50) { customer { customerNo } connectedAum } }")
+    found = (body.get("data") or {}).get("prospects")
+    if found is None:
+        raise Denied
+    _, customers = await _customer_rows(api, _LINKED)
+    by_no = {c["customerNo"]: c for c in customers}
+    pairs: Pairs = []
+    for p in found:
+        me = by_no[p["customer"]["customerNo"]]
+        linked = [m["customer"] for m in (me["household"] or {}).get("members") or []]
+        linked = [c for c in linked if c["customerNo"] != me["customerNo"]]
+        linked += [r["customer"] for r in me["referrals"] or []]
+        if me["referredBy"]:
+            linked.append(me["referredBy"]["customer"])
+        listed = sum((a for c in linked if (a := _yuan(c["aum"])) >= HNW), Decimal(0))
+        pairs.append((p["customer"]["customerNo"], Decimal(p["connectedAum"]), listed))
+    return pairs
+
+
+HNW = Decimal(6_000_000)
+
 CHECKS: dict[str, Check] = {
     "CustomerConnection.totalCount": _connection_total("customers"),
     "ProductConnection.totalCount": _connection_total("products"),
@@ -232,6 +332,10 @@ CHECKS: dict[str, Check] = {
     "CategoryAmount.amount": _by_category,
     "Household.aum": _household_aum,
     "SegmentPreview.count": _preview_count,
+    "Community.aum": _community_aum,
+    "ReferralNetwork.totalAum": _network_total,
+    "TopReferrer.cascadeAum": _cascade_aum,
+    "Prospect.connectedAum": _connected_aum,
 }
 
 
@@ -271,6 +375,21 @@ async def spread(world: World, session: AsyncWriteSession) -> World:
     return world
 
 
+@pytest.fixture
+async def role_settings(
+    spread: World, session: AsyncWriteSession, db: Database, tmp_path: Path
+) -> dict[str, Any]:
+    """A graph snapshot of the spread world, with the stranger made high-net-worth
+    (so the friend, its housemate and holding little, is a prospect)."""
+    deposit = await create_product(session, code="0P0900", category="deposit", risk_rating=1)
+    await create_holding(session, spread.stranger, deposit, market_value="6000000.00")
+    settings = get_settings().model_copy(update={"data_dir": tmp_path})
+    state = await build_state(db, settings)
+    label(state.core, communities(state.core))
+    write_state(state, settings)
+    return {"data_dir": tmp_path, "graph_refresh_seconds": 0}
+
+
 async def test_aggregates_agree_with_the_rows_per_role(as_role: Any, spread: World) -> None:
     compared: dict[str, set[str]] = defaultdict(set)
     problems: list[tuple[Any, ...]] = []
@@ -293,6 +412,9 @@ async def test_aggregates_agree_with_the_rows_per_role(as_role: Any, spread: Wor
     # aggregate its role is granted and gets the counts of its own rows.
     for name in CHECKS:
         assert compared[name], name
+    # Network-wide rankings are not granted to advisors (see policies/policy.csv).
     assert {n for n, roles in compared.items() if "advisor" in roles} >= set(CHECKS) - {
-        "AuditEntryConnection.totalCount"
+        "AuditEntryConnection.totalCount",
+        "TopReferrer.cascadeAum",
+        "Prospect.connectedAum",
     }

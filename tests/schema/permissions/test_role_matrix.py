@@ -13,25 +13,38 @@ comes back against the decision:
   path of a denied field on the way to it.
 
 ``Tag`` is not walked: no tag values are stored yet, so no document can reach one.
+The knowledge graph's types are walked on a snapshot of the world (with the spouse
+made high-net-worth through one more product, so every graph answer has content).
 The mutation payload types are covered by the write tests in test_leaks.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cdp.config import get_settings
+from cdp.db.engine import AsyncWriteSession, Database
+from graph.communities import communities, label
+from graph.state import build_state, write_state
 from policies.compiled import CompiledPolicy
 from policies.known_fields import SDL_PATH, known_fields, sdl_fields
 from policies.language import Decision
 from policies.lines import read_policy
 from policies.masking import masker_for
 from schema.relay_node import NODE_TYPES
+from tests.factories import create_holding, create_product
 from tests.schema.permissions.conftest import World, dig
 
 ROLES = ("admin", "advisor", "frontend", "marketer", "partner", "auditor", "source_system")
+
+_CS = "crossSell(first: 1)"
+_HEAD: list[str | int] = ["households", "nodes", 0, "members", 0, "customer"]
+_TO_HEAD = [("Household", "members"), ("HouseholdMember", "customer"), ("Customer", "crossSell")]
 
 # type -> (document, SEL standing for the selection; path to the object, fields on the way)
 ROUTES: dict[str, tuple[str, list[str | int], list[tuple[str, str]]]] = {
@@ -74,6 +87,59 @@ ROUTES: dict[str, tuple[str, list[str | int], list[tuple[str, str]]]] = {
         [("Household", "members")],
     ),
     "Advisor": ("{ advisors(first: 1) { nodes { SEL } } }", ["advisors", "nodes", 0], []),
+    "HouseholdGap": (
+        "{ households(first: 1) { nodes { gaps { SEL } } } }",
+        ["households", "nodes", 0, "gaps", 0],
+        [("Household", "gaps")],
+    ),
+    # The head's cross-sell, reached as a household member: its household reason is
+    # the spouse's holding.
+    "CrossSell": (
+        f"{{ households(first: 1) {{ nodes {{ members {{ customer {{ {_CS} "
+        "{ SEL } } } } } }",
+        [*_HEAD, "crossSell"],
+        _TO_HEAD,
+    ),
+    "Recommendation": (
+        f"{{ households(first: 1) {{ nodes {{ members {{ customer {{ {_CS} "
+        "{ items { SEL } } } } } } }",
+        [*_HEAD, "crossSell", "items", 0],
+        [*_TO_HEAD, ("CrossSell", "items")],
+    ),
+    "CrossSellReason": (
+        f"{{ households(first: 1) {{ nodes {{ members {{ customer {{ {_CS} "
+        "{ items { reasons { SEL } } } } } } } }",
+        [*_HEAD, "crossSell", "items", 0, "reasons", 0],
+        [*_TO_HEAD, ("CrossSell", "items"), ("Recommendation", "reasons")],
+    ),
+    "NamedNumber": (
+        f"{{ households(first: 1) {{ nodes {{ members {{ customer {{ {_CS} "
+        "{ items { components { SEL } } } } } } } }",
+        [*_HEAD, "crossSell", "items", 0, "components", 0],
+        [*_TO_HEAD, ("CrossSell", "items"), ("Recommendation", "components")],
+    ),
+    "Community": (
+        "{ customers(first: 1) { nodes { community { SEL } } } }",
+        ["customers", "nodes", 0, "community"],
+        [("Customer", "community")],
+    ),
+    "ReferralNetwork": (
+        '{ referralNetwork(customerNo: "0C0001") { SEL } }',
+        ["referralNetwork"],
+        [],
+    ),
+    "ReferralNode": (
+        '{ referralNetwork(customerNo: "0C0001") { nodes { SEL } } }',
+        ["referralNetwork", "nodes", 0],
+        [("ReferralNetwork", "nodes")],
+    ),
+    "ReferralLink": (
+        '{ referralNetwork(customerNo: "0C0001") { edges { SEL } } }',
+        ["referralNetwork", "edges", 0],
+        [("ReferralNetwork", "edges")],
+    ),
+    "TopReferrer": ("{ topReferrers(first: 1) { SEL } }", ["topReferrers", 0], []),
+    "Prospect": ("{ prospects(first: 1) { SEL } }", ["prospects", 0], []),
     "Policy": ("{ policy { SEL } }", ["policy"], []),
     # The world's own entry: other tests commit entries of their own to the trail.
     "AuditEntry": (
@@ -136,10 +202,25 @@ OBJECT_FIELDS = {
     "versions",
     "history",
     "customers",
+    "crossSell",
+    "community",
+    "holdingsByCategory",
+    "gaps",
+    "items",
+    "components",
+    "reasons",
+    "numbers",
+    "excluded",
+    "nodes",
+    "edges",
 }
+# Lists of scalars whose name is an object list elsewhere.
+SCALAR_LISTS = {("Prospect", "reasons")}
 
 
-def _selection(field: str) -> str:
+def _selection(type_name: str, field: str) -> str:
+    if (type_name, field) in SCALAR_LISTS:
+        return field
     if field in SUBSELECTIONS:
         return SUBSELECTIONS[field]
     return f"{field} {{ __typename }}" if field in OBJECT_FIELDS else field
@@ -163,12 +244,29 @@ def _documents() -> list[tuple[str, str, list[str]]]:
         document = ROUTES[type_name][0]
         for group in ([f for f in fields if f != "id"], [f for f in fields if f == "id"]):
             if group:
-                selection = " ".join(_selection(f) for f in group)
+                selection = " ".join(_selection(type_name, f) for f in group)
                 out.append((type_name, document.replace("SEL", selection), group))
     return out
 
 
 POLICY = CompiledPolicy.from_lines(read_policy(), known_fields())
+
+
+@pytest.fixture
+async def role_settings(
+    world: World, session: AsyncWriteSession, db: Database, tmp_path: Path
+) -> dict[str, Any]:
+    """A graph snapshot of the world: the spouse also holds a deposit worth 6M, so the
+    head gets a household reason, the spouse is high-net-worth and the head a prospect."""
+    deposit = await create_product(
+        session, code="0P0900", category="deposit", risk_rating=1, min_investment=0
+    )
+    await create_holding(session, world.spouse, deposit, market_value=Decimal("6000000.00"))
+    settings = get_settings().model_copy(update={"data_dir": tmp_path})
+    state = await build_state(db, settings)
+    label(state.core, communities(state.core))
+    write_state(state, settings)
+    return {"data_dir": tmp_path, "graph_refresh_seconds": 0}
 
 
 def test_every_governed_type_but_tag_and_payloads_is_walked() -> None:
@@ -204,7 +302,7 @@ async def admin_values(as_role: Any, world: World) -> dict[tuple[str, str], Any]
 
 
 # Fields the world leaves empty for everyone (so null proves nothing about masking).
-NULL_FOR_ADMIN = {"referredBy", "expectedYield", "termDays"}
+NULL_FOR_ADMIN = {"referredBy", "expectedYield", "termDays", "withheld", "suggestedProductCode"}
 DENIALS = {"FORBIDDEN_FIELD", "FORBIDDEN"}
 
 
