@@ -36,6 +36,9 @@ class SegmentSpec:
 
 
 def _check_fields(spec: SegmentSpec) -> None:
+    # PostgreSQL text cannot hold NUL: refused here, before any statement runs.
+    if any("\x00" in text for text in (spec.key, spec.name, spec.rule, spec.description)):
+        raise InvalidInput("text may not contain the NUL character")
     if not KEY_PATTERN.match(spec.key):
         raise InvalidInput(
             f"segment key {spec.key!r} must be 2-64 characters: a lower-case letter, then "

@@ -62,6 +62,8 @@ async def test_a_segment_rule_must_be_boolean_and_typed(session: AsyncWriteSessi
         )
     assert forbidden.value.code == "FORBIDDEN_FILTER"
     assert list(forbidden.value.fields) == ["Customer.email"]
+    with pytest.raises(InvalidInput):  # PostgreSQL text cannot hold it
+        await create_segment(session, SegmentSpec("s4", "S", "city = 'a\x00b'"), actor="a")
     assert not (await session.scalars(select(SegmentVersion))).all()
 
 
