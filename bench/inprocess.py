@@ -24,6 +24,9 @@ SECRET = "bench-only-jwt-secret-of-at-least-32-bytes"
 
 
 def settings_for(url: str, **overrides: Any) -> Settings:
+    # The tag worker would run the tag library over the benchmark's book in the same
+    # process and compete with the requests being timed; a benchmark wanting it says so.
+    overrides.setdefault("tag_worker_seconds", 0)
     return Settings(
         database_url=url,
         **overrides,

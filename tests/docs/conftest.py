@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from cdp.config import get_settings
 from cdp.db.engine import Database
+from graph.communities import communities, label
+from graph.state import build_state, write_state
 from tests.conftest import DatabaseFactory
 from tests.seed.conftest import seeded
 
@@ -24,6 +28,18 @@ async def docs_engine(database_factory: DatabaseFactory) -> AsyncIterator[AsyncE
     assert isinstance(engine, AsyncEngine)
     yield engine
     await db.dispose()
+
+
+@pytest.fixture(scope="module")
+async def docs_data_dir(docs_engine: AsyncEngine, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding the knowledge graph of the seeded database, as
+    `cdp graph build` stores it, so the graph examples answer."""
+    data_dir = tmp_path_factory.mktemp("docs-data")
+    settings = get_settings().model_copy(update={"data_dir": data_dir})
+    state = await build_state(Database(docs_engine), settings)
+    label(state.core, communities(state.core))
+    write_state(state, settings)
+    return data_dir
 
 
 @pytest.fixture

@@ -28,15 +28,22 @@ COVERED = [b for b in GRAPHQL if b.marker("covered by") is not None]
 
 # Mutating examples that another test runs, by the file that runs them.
 COVERED_BY = {
-    "tests/policies/test_readme_policy_example.py",
+    "tests/schema/mutations/test_policy.py",
 }
 
 
 @pytest.mark.parametrize("block", RUN, ids=[b.name for b in RUN])
-async def test_graphql_example(block: Block, app_client: AppClient, docs_db: Database) -> None:
+async def test_graphql_example(
+    block: Block, app_client: AppClient, docs_db: Database, docs_data_dir: Path
+) -> None:
     who = caller(block)
     async with app_client(
-        roles=who.roles, advisor_id=who.advisor_id, claims=who.claims, database=docs_db
+        roles=who.roles,
+        advisor_id=who.advisor_id,
+        claims=who.claims,
+        database=docs_db,
+        data_dir=docs_data_dir,
+        graph_refresh_seconds=0,
     ) as client:
         response = await client.post("/graphql", json={"query": block.text})
     body = response.json()
@@ -63,6 +70,9 @@ def test_examples_are_found() -> None:
 
 def test_covered_examples_name_their_test() -> None:
     assert [b.marker("covered by") for b in COVERED] == sorted(COVERED_BY)
+    root = Path(__file__).resolve().parents[2]
+    for name in COVERED_BY:
+        assert (root / name).is_file(), f"{name} is named as covering an example but is missing"
     for block in COVERED:
         assert block.text.lstrip().startswith(("mutation", "#")), block.name
 
