@@ -74,6 +74,7 @@ bench: $(VENV)/.installed-dev  ## benchmarks; each prints a table with its basel
 	$(BIN)/python bench/bench_permissions.py
 	$(BIN)/python bench/bench_graph.py
 	$(BIN)/python bench/bench_tags.py
+	$(BIN)/python bench/bench_segments.py
 
 # The customer-360 list under load next to PostGraphile 4 and 5 and a one-statement ceiling;
 # its Node peers (bench/peers) are reinstalled only when their lock file changes.

@@ -19,6 +19,7 @@ from cdp.auth.mint import demo_secret, mint
 from cdp.config import get_settings
 from cdp.db import migrate
 from cdp.db.engine import database_url
+from cdp.exports.commands import segments_app
 from cdp.http.workers import StartupError
 from cdp.http.workers import serve as serve_workers
 from cdp.ingest.admin_commands import import_app, quarantine_app
@@ -51,6 +52,7 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(graph_app, name="graph")
 app.add_typer(tags_app, name="tags")
+app.add_typer(segments_app, name="segments")
 app.command("seed", help="Fill an empty database with a deterministic demo data set.")(seed)
 app.command("seed-sources", help="Write two source-system files with planted duplicates.")(
     seed_sources

@@ -115,6 +115,11 @@ class Settings(BaseSettings):
     # by the server after this many milliseconds; 0 turns the limit off.
     statement_timeout_ms: int = Field(default=5000, ge=0)
 
+    # Counts over fewer customers than this (but more than none) are withheld from
+    # roles that may not read individual customers' numbers, so a narrow segment
+    # or overlap cannot single a person out.
+    min_group_size: int = Field(default=10, ge=1)
+
     # Days the audit trail of sensitive reads is kept before the retention purge
     # deletes it. Five years by default; regulators differ, so firms set their own.
     audit_retention_days: int = Field(default=1825, ge=1)

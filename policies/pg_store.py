@@ -64,14 +64,7 @@ class PgPolicyStore(CasbinPolicyStore):
 
     async def _read(self) -> Sequence[PolicyLine]:
         async with self.db.read_session() as session:
-            return await _lines(session)
-
-    async def load_in(self, session: AsyncSession) -> Sequence[PolicyLine]:
-        """``load`` through a session the caller already holds (a request's read
-        session), so a read takes no second connection beside it."""
-        lines = await _lines(session)
-        self._version = policy_version(lines)
-        return lines
+            return await stored_lines(session)
 
     async def apply(self, change: PolicyChange, known_fields: Collection[str]) -> str:
         """Apply ``change`` and return the new version; ``InvalidInput`` (nothing
@@ -85,7 +78,7 @@ class PgPolicyStore(CasbinPolicyStore):
         objects of ``lines``), for checks that look at the outcome."""
         async with self.db.write_session() as session:
             await session.execute(select(func.pg_advisory_xact_lock(_LOCK_KEY)))
-            current = await _lines(session)
+            current = await stored_lines(session)
             ids = {str(line): line.number for line in current}
             missing = [str(line) for line in change.remove if str(line) not in ids]
             if missing:
@@ -115,7 +108,9 @@ class PgPolicyStore(CasbinPolicyStore):
         return AppliedChange(version, result, added)
 
 
-async def _lines(session: AsyncSession) -> list[PolicyLine]:
+async def stored_lines(session: AsyncSession) -> list[PolicyLine]:
+    """The stored lines, read on ``session``: a caller that already holds one reads
+    on it rather than opening a second beside it (``PgPolicyStore.load``)."""
     rows = await session.execute(select(*_COLUMNS).order_by(PolicyRule.id))
     lines = []
     for number, ptype, *values in rows:

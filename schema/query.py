@@ -31,6 +31,7 @@ from schema.ingest_admin import IngestAdminQueryMixin
 from schema.mutations.policy import PolicyQueryMixin
 from schema.relay import Connection, Node, connection, window
 from schema.relay_node import resolve_node
+from schema.segments import SegmentQueryMixin
 from schema.tag_queries import TagQueryMixin
 from schema.types.advisor import Advisor
 from schema.types.customer import Customer
@@ -75,7 +76,12 @@ def _nodes(info: Info) -> tuple[Selection, bool]:
 
 @strawberry.type(description="Read access to unified customer data.")
 class Query(
-    PolicyQueryMixin, AuditQueryMixin, IngestAdminQueryMixin, GraphQueryMixin, TagQueryMixin
+    PolicyQueryMixin,
+    AuditQueryMixin,
+    IngestAdminQueryMixin,
+    GraphQueryMixin,
+    TagQueryMixin,
+    SegmentQueryMixin,
 ):
     @strawberry.field(description="One customer by customer number.")
     async def customer(

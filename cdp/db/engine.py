@@ -155,6 +155,9 @@ async def finish_then_cancel(work: Awaitable[T]) -> T:
         return await asyncio.shield(task)
     except asyncio.CancelledError:
         await asyncio.wait([task])
+        if not task.cancelled():
+            # Retrieved, so asyncio does not log it: the caller is cancelled either way.
+            task.exception()
         raise
 
 

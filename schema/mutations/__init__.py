@@ -14,6 +14,7 @@ from schema.mutations.customers import CustomerMutationMixin
 from schema.mutations.holdings import HoldingMutationMixin
 from schema.mutations.manual_tags import ManualTagMutationMixin
 from schema.mutations.policy import PolicyMutationMixin
+from schema.mutations.segments import SegmentMutationMixin
 from schema.mutations.tags import TagMutationMixin
 
 
@@ -26,6 +27,7 @@ class Mutation(
     PolicyMutationMixin,
     TagMutationMixin,
     ManualTagMutationMixin,
+    SegmentMutationMixin,
 ):
     pass
 

@@ -22,11 +22,12 @@ from typing import Annotated
 import strawberry
 from strawberry.schema.base import BaseSchema
 
+from cdp.db.engine import finish_then_cancel
 from cdp.errors import Forbidden, InvalidInput
 from policies.known_fields import PLANNED_FIELDS, sdl_fields
-from policies.lines import PolicyLine, parse_policy
+from policies.lines import PolicyLine, parse_policy, policy_version
 from policies.no_effect import no_effect
-from policies.pg_store import PgPolicyStore, PolicyChange
+from policies.pg_store import PgPolicyStore, PolicyChange, stored_lines
 from schema.types.info import Info
 
 ADMIN_ROLE = "admin"
@@ -85,18 +86,6 @@ async def _policy(store: PgPolicyStore) -> Policy:
     return Policy(version=store.version or "", lines=[str(line) for line in lines])
 
 
-async def _policy_read(info: Info) -> Policy:
-    """The policy read through the request's session, like every other query field:
-    a session of its own would run beside the fields resolved concurrently with it,
-    a second connection per request (in tests, where every session shares one
-    connection, a second savepoint interleaved with theirs)."""
-    ctx = info.context
-    store = PgPolicyStore(ctx.db)
-    async with ctx.lock:
-        lines = await store.load_in(ctx.session)
-    return Policy(version=store.version or "", lines=[str(line) for line in lines])
-
-
 PolicyLines = Annotated[
     list[str] | None,
     strawberry.argument(description="Lines such as `p, advisor, Customer.phone, read, mask`."),
@@ -108,7 +97,18 @@ class PolicyQueryMixin:
     @strawberry.field(description="The field-permission policy (administrators only).")
     async def policy(self, info: Info) -> Policy:
         _require_admin(info)
-        return await _policy_read(info)
+        ctx = info.context
+
+        # On the request's session, like every other read field, not a second one
+        # beside it: sibling fields run concurrently, and a second session would
+        # take a second pooled connection (or, on a shared connection, interleave
+        # its savepoints with the request's). Run to the end if a sibling fails.
+        async def work() -> list[PolicyLine]:
+            async with ctx.lock:
+                return await stored_lines(ctx.session)
+
+        lines = await finish_then_cancel(work())
+        return Policy(version=policy_version(lines), lines=[str(line) for line in lines])
 
 
 @strawberry.type

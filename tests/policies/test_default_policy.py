@@ -167,6 +167,11 @@ TAG_AUTHORING = ["TagDefinition", "TagVersion", "TagEvent", "RuleValidation", "R
 ID_MASKED_FILTER = [f for f in CUSTOMER_360_FILTER if f != "birthDate"]
 FILTER_360 = ["Holding", "Transaction", "InteractionEvent", "Tag", "Advisor", "Product"]
 
+# Segments: marketers define and export them, advisors read and preview them in
+# their scope, auditors read definitions and history.
+SEGMENT_READ = ["Segment", "SegmentVersion", "SegmentRun"]
+SEGMENT_COUNTS = ["SegmentPreview", "SegmentOverlap"]
+
 ALL = "*"
 # role → type → decision for every field of the type, or field → decision.
 Expected = dict[str, dict[str, Decision | dict[str, Decision]]]
@@ -183,6 +188,7 @@ READ: Expected = {
             "community": A,
         },
         **dict.fromkeys(VIEW_360, A),
+        **dict.fromkeys([*SEGMENT_READ, *SEGMENT_COUNTS], A),
         **dict.fromkeys([*CROSS_SELL, *NETWORK], A),
         "TagDefinition": dict.fromkeys(DEFINITION_360, A),
     },
@@ -210,6 +216,7 @@ READ: Expected = {
             "referrals": A,
         },
         **dict.fromkeys(["CategoryAmount", "Holding", "Tag", "Consent", "Advisor", "Product"], A),
+        **dict.fromkeys([*SEGMENT_READ, *SEGMENT_COUNTS, "SegmentExport"], A),
         **dict.fromkeys([*CROSS_SELL, *NETWORK, "TopReferrer", "Referral"], A),
         "Household": dict.fromkeys(["id", "tier", "holdingsByCategory", "gaps"], A),
         **dict.fromkeys(TAG_AUTHORING, A),
@@ -223,6 +230,7 @@ READ: Expected = {
         "Consent": A,
         "AuditEntry": A,
         **dict.fromkeys(["TagDefinition", "TagVersion"], A),
+        **dict.fromkeys(SEGMENT_READ, A),
     },
     "source_system": {
         **dict.fromkeys(["BatchResult", "BatchCounts", "Rejection"], A),
@@ -263,7 +271,7 @@ FILTER: Expected = {
 }
 WRITE: Expected = {
     "admin": {ALL: A},
-    "marketer": {"TagDefinition": A, "Tag": {"value": A}},
+    "marketer": {"TagDefinition": A, "Tag": {"value": A}, "Segment": A},
     "source_system": dict.fromkeys(
         ["Customer", "Holding", "Transaction", "InteractionEvent", "Consent"], A
     ),

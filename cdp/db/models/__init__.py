@@ -10,6 +10,13 @@ from cdp.db.models.ingest import IdentityMerge, ImportRun, Quarantine, SourceRec
 from cdp.db.models.policy import PolicyRule
 from cdp.db.models.product import Holding, Product
 from cdp.db.models.security import ApiKey, AuditLog
+from cdp.db.models.segment import (
+    SegmentDefinition,
+    SegmentEvent,
+    SegmentMember,
+    SegmentRun,
+    SegmentVersion,
+)
 from cdp.db.models.tag import (
     TagDefinition,
     TagDirtyCustomer,
@@ -38,6 +45,11 @@ __all__ = [
     "Product",
     "Quarantine",
     "Referral",
+    "SegmentDefinition",
+    "SegmentEvent",
+    "SegmentMember",
+    "SegmentRun",
+    "SegmentVersion",
     "SourceRecord",
     "TagDefinition",
     "TagDirtyCustomer",

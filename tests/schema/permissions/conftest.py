@@ -26,6 +26,7 @@ from cdp.ingest.quarantine import seal_payload
 from policies.audit import AuditEntry
 from policies.audit.writer import copy_entries
 from tagging.definitions import TagSpec, create_tag, publish_tag
+from tagging.segments import SegmentSpec, create_segment, publish_segment, refresh_segment
 from tests.conftest import AppClient
 from tests.factories import (
     create_advisor,
@@ -144,6 +145,12 @@ async def world(session: AsyncWriteSession) -> World:
         ),
         {"payload": seal_payload({"source_key": "W1"})},
     )
+    # A segment every role that reads segments may count (its rule reads the customer
+    # number only), refreshed once.
+    rule = "customer_no = '0C0001'"
+    await create_segment(session, SegmentSpec("world_segment", "World", rule), actor="0-world")
+    await publish_segment(session, "world_segment")
+    await refresh_segment(session, "world_segment", actor="0-world")
     return World(advisor, other, first, spouse, friend, stranger, household)
 
 

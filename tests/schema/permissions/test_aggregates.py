@@ -24,7 +24,7 @@ from cdp.db.engine import AsyncWriteSession, Database
 from graph.communities import communities, label
 from graph.state import build_state, write_state
 from policies.known_fields import SDL_PATH
-from tests.factories import create_holding, create_household, create_product
+from tests.factories import create_consent, create_holding, create_household, create_product
 from tests.schema.conftest import Api
 from tests.schema.permissions.conftest import World
 from tests.schema.permissions.test_role_matrix import ROLES
@@ -211,6 +211,18 @@ async def _audit_total(api: Api) -> Pairs:
     return [("auditLog", log["totalCount"], len(log["nodes"]))]
 
 
+async def _preview_count(api: Api) -> Pairs:
+    body = await _query(api, '{ previewSegment(rule: "aum >= 0") { count } }')
+    preview = (body.get("data") or {}).get("previewSegment")
+    if preview is None or preview["count"] is None:
+        raise Denied
+    _, customers = await _customer_rows(api, "consents { purpose granted }")
+    if any(c["consents"] is None for c in customers):
+        raise Unlisted
+    profiled = [c for c in customers if {"purpose": "profiling", "granted": True} in c["consents"]]
+    return [("previewSegment", preview["count"], len(profiled))]
+
+
 def _yuan(value: Any) -> Decimal:
     return Decimal(value) if value is not None else Decimal(0)
 
@@ -320,6 +332,7 @@ CHECKS: dict[str, Check] = {
     "Customer.aum": _customer_aum,
     "CategoryAmount.amount": _by_category,
     "Household.aum": _household_aum,
+    "SegmentPreview.count": _preview_count,
     "Community.aum": _community_aum,
     "ReferralNetwork.totalAum": _network_total,
     "TopReferrer.cascadeAum": _cascade_aum,
@@ -357,6 +370,9 @@ async def spread(world: World, session: AsyncWriteSession) -> World:
     await create_household(
         session, [(world.stranger, "self"), (world.friend, "spouse")], household_no="0H0002"
     )
+    # Segment previews count customers who consented to profiling.
+    for customer in (world.first, world.stranger):
+        await create_consent(session, customer, "profiling")
     return world
 
 

@@ -54,6 +54,12 @@ TYPED = frozenset(
         "NOT_FOUND",
         "CONFLICT",
         "PURPOSE_REQUIRED",
+        # A rule's own errors (tag and segment rules), each with line and column.
+        "RULE_SYNTAX",
+        "RULE_TYPE",
+        "UNKNOWN_ATTRIBUTE",
+        "RULE_TOO_COMPLEX",
+        "TAG_CYCLE",
     }
 )
 

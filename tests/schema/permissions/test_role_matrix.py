@@ -173,6 +173,27 @@ ROUTES: dict[str, tuple[str, list[str | int], list[tuple[str, str]]]] = {
         ["quarantinedRows", 0],
         [],
     ),
+    "Segment": ('{ segment(key: "world_segment") { SEL } }', ["segment"], []),
+    "SegmentVersion": (
+        '{ segment(key: "world_segment") { versions { SEL } } }',
+        ["segment", "versions", 0],
+        [("Segment", "versions")],
+    ),
+    "SegmentRun": (
+        '{ segment(key: "world_segment") { history { SEL } } }',
+        ["segment", "history", 0],
+        [("Segment", "history")],
+    ),
+    "SegmentPreview": (
+        """{ previewSegment(rule: "customer_no = '0C0001'") { SEL } }""",
+        ["previewSegment"],
+        [],
+    ),
+    "SegmentOverlap": (
+        '{ segmentOverlap(a: "world_segment", b: "world_segment") { SEL } }',
+        ["segmentOverlap"],
+        [],
+    ),
 }
 
 # How to select a field that is not a leaf.
@@ -195,6 +216,9 @@ OBJECT_FIELDS = {
     "members",
     "customer",
     "counts",
+    "versions",
+    "history",
+    "customers",
     "crossSell",
     "community",
     "holdingsByCategory",
@@ -206,7 +230,6 @@ OBJECT_FIELDS = {
     "excluded",
     "nodes",
     "edges",
-    "versions",
 }
 # Lists of scalars whose name is an object list elsewhere.
 SCALAR_LISTS = {("Prospect", "reasons")}
@@ -274,6 +297,8 @@ def test_every_governed_type_but_payloads_is_walked() -> None:
         "RuleValidation",
         "RuleProblem",
     }
+    # A mutation's answer: per-role export rights are tested in tests/schema/test_segments.py.
+    payloads.add("SegmentExport")
     assert governed - payloads == set(ROUTES)
 
 
