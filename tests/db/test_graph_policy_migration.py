@@ -33,11 +33,14 @@ _GRAPH_FIELDS = {"graph_advice", "Customer.crossSell", "Customer.community"}
 
 def _is_graph(line: tuple[str, ...]) -> bool:
     role, rest = line[1], line[2:]
+    # The graph gave marketers reads of referral links and household insight; their
+    # filter lines on the same fields come from tag authoring, not from this migration.
+    marketer_read = role == "marketer" and rest[1:2] == ("read",)
     return any(
         part in _GRAPH_FIELDS
         or part.split(".")[0] in _GRAPH_TYPES
-        or (role == "marketer" and part.startswith(("Household.", "Referral.")))
-        or (role == "marketer" and part in {"Customer.referrals", "Customer.referredBy"})
+        or (marketer_read and part.startswith(("Household.", "Referral.")))
+        or (marketer_read and part in {"Customer.referrals", "Customer.referredBy"})
         for part in rest
     )
 

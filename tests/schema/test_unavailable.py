@@ -46,9 +46,15 @@ async def test_a_lost_connection_is_unavailable_and_the_next_request_reconnects(
 ) -> None:
     async with app_client(database=own_database) as client:
         assert "errors" not in (await client.post("/graphql", json=QUERY)).json()
-        # As a server restart does to every open connection of the pool.
-        assert await _terminate_backends(database_url) >= 1
-        body = (await client.post("/graphql", json=QUERY)).json()
+        # As a server restart does to every open connection of the pool. A background
+        # task of the app (the policy holder's periodic reload) may meet the dead
+        # connection first, and the pool then reconnects before the request runs:
+        # kill again until a request is the one that meets it.
+        for _ in range(5):
+            assert await _terminate_backends(database_url) >= 1
+            body = (await client.post("/graphql", json=QUERY)).json()
+            if "errors" in body:
+                break
         [error] = body["errors"]
         assert error["extensions"]["code"] == "UNAVAILABLE"
         assert error["message"] == "The database is unavailable; retry later."
