@@ -15,20 +15,13 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from cdp.db.enums import PRODUCT_CATEGORIES
 from tagging.definitions import TagSpec
 
 KINDS = ("purchase", "redemption", "dividend", "deposit", "withdrawal", "transfer_in", "fee")
 CHANNELS = ("branch", "app", "web", "phone", "advisor")
 EVENTS = ("login", "product_view", "call", "complaint", "survey", "email_open", "branch_visit")
-CATEGORIES = (
-    "deposit",
-    "wealth_management",
-    "mutual_fund",
-    "insurance",
-    "trust",
-    "bond",
-    "private_fund",
-)
+CATEGORIES = PRODUCT_CATEGORIES
 WINDOWS = (7, 30, 60, 90, 180, 365)
 CITIES = ("上海市", "北京市", "深圳市", "广州市", "杭州市", "成都市", "南京市", "武汉市")
 AUM_WAN = (5, 10, 20, 30, 50, 100, 200, 300, 500, 600, 800, 1000, 2000)

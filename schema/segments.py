@@ -15,7 +15,7 @@ through repeated previews leaves the same trace as a filtered list.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import strawberry
@@ -28,6 +28,7 @@ from schema.bounds import bounded
 from schema.dataloaders import assemble
 from schema.dataloaders.lookahead import selection_of
 from schema.permissions import FieldPolicy
+from schema.tag_rights import may_filter
 from schema.types.info import Info
 from schema.types.segment import Segment, SegmentConnection
 from schema.types.segment_overlap import SegmentOverlap
@@ -46,20 +47,6 @@ RuleArg = Annotated[
     str,
     strawberry.argument(description="A boolean rule in the tag rule language.", metadata=RULE),
 ]
-
-
-def filterable(policy: FieldPolicy) -> Callable[[str], bool]:
-    """Whether the caller may filter on a ``Type.field`` named by a rule."""
-
-    def may(name: str) -> bool:
-        type_name, _, field = name.partition(".")
-        try:
-            policy.require_filter(type_name, [field])
-        except ForbiddenFilter:
-            return False
-        return True
-
-    return may
 
 
 def withhold(policy: FieldPolicy, min_group_size: int, n: int) -> int | None:
@@ -83,14 +70,14 @@ def note_rule_use(info: Info, fields: tuple[str, ...] | list[str], ids: list[int
 def require_counting(info: Info, fields: list[str]) -> None:
     """A count of a saved group reveals what its rule reads: the caller must be allowed
     to filter on those fields as if writing the rule (``FORBIDDEN_FILTER`` otherwise)."""
-    may = filterable(info.context.policy)
+    may = may_filter(info.context.policy)
     refused = sorted(f for f in fields if not may(f))
     if refused:
         raise ForbiddenFilter(f"you may not filter on {', '.join(refused)}", fields=refused)
 
 
 def _may_count(info: Info, segment: Any) -> bool:
-    may = filterable(info.context.policy)
+    may = may_filter(info.context.policy)
     return all(may(f) for f in segment.permission_fields)
 
 
@@ -233,7 +220,7 @@ class SegmentQueryMixin:
                 found = await segments.preview(
                     ctx.session,
                     rule,
-                    filterable=filterable(ctx.policy),
+                    filterable=may_filter(ctx.policy),
                     scope=ctx.policy.scope("customer"),
                 )
                 note_rule_use(info, found.permission_fields, list(found.customer_ids))

@@ -152,8 +152,16 @@ async def overlap(
     b_value: Any | None = None,
 ) -> Overlap:
     """Customers with tag ``a`` (optionally a given value), with ``b``, both, either."""
-    left = _members((await get_tag(session, a)).id, a_value).subquery("a")
-    right = _members((await get_tag(session, b)).id, b_value).subquery("b")
+    left = _members((await get_tag(session, a)).id, a_value)
+    right = _members((await get_tag(session, b)).id, b_value)
+    return await count_overlap(session, left, right)
+
+
+async def count_overlap(session: AsyncSession, left_q: Any, right_q: Any) -> Overlap:
+    """The overlap of two one-column member queries (``customer_id``), in one
+    statement: a full join counts each side, both, and either."""
+    left = left_q.subquery("a")
+    right = right_q.subquery("b")
     row = (
         await session.execute(
             select(

@@ -20,7 +20,8 @@ from cdp.errors import Forbidden, InvalidInput
 from cdp.exports import FORMATS, ExportRequest, export_segment, render
 from schema.bounds import bounded
 from schema.plan_policy import PlanPolicy
-from schema.segments import KEY, RULE, SegmentKey, build_segment, filterable
+from schema.segments import KEY, RULE, SegmentKey, build_segment
+from schema.tag_rights import may_filter
 from schema.types.info import Info
 from schema.types.segment import Segment
 from schema.types.segment_export import SegmentExport
@@ -68,7 +69,7 @@ class SegmentMutationMixin:
         spec = segments.SegmentSpec(key, name, rule, description or "")
         async with ctx.db.write_session() as session:
             await segments.create_segment(
-                session, spec, actor=ctx.principal.subject, filterable=filterable(ctx.policy)
+                session, spec, actor=ctx.principal.subject, filterable=may_filter(ctx.policy)
             )
             await session.commit()
         return await _answer(info, key)
@@ -102,7 +103,7 @@ class SegmentMutationMixin:
                 key,
                 changes,
                 actor=ctx.principal.subject,
-                filterable=filterable(ctx.policy),
+                filterable=may_filter(ctx.policy),
             )
             await session.commit()
         return await _answer(info, key)

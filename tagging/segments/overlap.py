@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdp.db.models import Customer, TagValue
 from tagging.definitions import get_tag
 from tagging.segments.definitions import get_segment
 from tagging.segments.membership import members_of
-from tagging.stats import Overlap
+from tagging.stats import Overlap, count_overlap
 
 GroupKind = Literal["segment", "tag"]
 
@@ -41,16 +41,4 @@ async def overlap(
         in_scope = select(Customer.id).where(scope)
         left_q = left_q.where(left_q.selected_columns[0].in_(in_scope))
         right_q = right_q.where(right_q.selected_columns[0].in_(in_scope))
-    left = left_q.subquery("a")
-    right = right_q.subquery("b")
-    row = (
-        await session.execute(
-            select(
-                func.count(left.c.customer_id),
-                func.count(right.c.customer_id),
-                func.count(left.c.customer_id).filter(right.c.customer_id.is_not(None)),
-                func.count(),
-            ).select_from(left.join(right, left.c.customer_id == right.c.customer_id, full=True))
-        )
-    ).one()
-    return Overlap(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+    return await count_overlap(session, left_q, right_q)
